@@ -1,0 +1,180 @@
+"""Train the CIFAR-10 classifier: the airbench94 recipe (KellerJordan/airbench), readable.
+
+    python -m models.train cifar10                     # ~1 h on 2 CPU cores, see CARD.md
+    python -m models.train cifar10 --resume            # continue an interrupted run
+    torchrun --nproc_per_node=8 -m models.train cifar10 --device cuda
+
+Nesterov SGD with decoupled lr/weight decay, 64x learning rate on BatchNorm shifts, label
+smoothing, random flip + 2-pixel translation, a triangular schedule, test-time mirror + shift.
+5,000 training images (seeded) are held out for validation; evaluate.py alone reads the test split.
+"""
+
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm import tqdm
+
+from models.cifar10.data import cached_cifar10
+from models.cifar10.net import CifarNet, Config, predict_tta
+from models.common.training import (
+    Checkpoint, TrainLog, all_reduce_mean, base_parser, hardware, init_distributed, seed_everything,
+)  # fmt: skip
+from models.common.weights import save_weights
+
+HYP = {
+    "val_size": 5000,  # training images held out for model selection
+    "momentum": 0.85,  # Nesterov
+    "weight_decay": 0.015,  # per 1024 examples, decoupled from the lr
+    "bias_scaler": 64.0,  # lr multiplier for BatchNorm shifts
+    "label_smoothing": 0.2,
+    "schedule": (0.2, 0.2, 0.0),  # triangle: start factor, peak position, end factor
+    "translate": 2,  # random crop from a 2-pixel reflect padding
+    "whiten_images": 5000,  # images used to estimate the whitening filters
+    "tta_level": 2,  # 0 none, 1 mirror, 2 mirror + shifts
+}
+
+
+def augment(images: torch.Tensor, pad: int) -> torch.Tensor:
+    """Random horizontal flip and random translation by up to `pad` pixels, per image."""
+    n, _, h, w = images.shape
+    flip = torch.rand(n, device=images.device) < 0.5
+    images = torch.where(flip.view(-1, 1, 1, 1), images.flip(-1), images)
+    padded = F.pad(images, (pad,) * 4, mode="reflect")
+    dy, dx = torch.randint(0, 2 * pad + 1, (2, n)).tolist()
+    return torch.stack([padded[i, :, y : y + h, x : x + w] for i, (y, x) in enumerate(zip(dy, dx))])
+
+
+def triangle(step: int, total: int, start: float, peak: float, end: float) -> float:
+    """Learning-rate factor: linear from `start` to 1 at `peak`*total, then linear to `end`."""
+    top = peak * total
+    if step < top:
+        return start + (1 - start) * step / top
+    return 1 + (end - 1) * (step - top) / max(total - top, 1)
+
+
+@torch.no_grad()
+def accuracy(net: nn.Module, images, labels, device, tta_level=0, bs=1000) -> float:
+    net.eval()
+    correct = 0
+    for i in range(0, len(images), bs):
+        x = images[i : i + bs].to(device).float() / 255
+        correct += (predict_tta(net, x, tta_level).argmax(1).cpu() == labels[i : i + bs]).sum().item()
+    return correct / len(images)
+
+
+def make_optimizer(net: CifarNet, lr: float, batch_size: int) -> torch.optim.SGD:
+    """Decoupled hyperparameters (airbench): `lr` is per 1024 examples, independent of momentum."""
+    kilostep_scale = 1024 * (1 + 1 / (1 - HYP["momentum"]))
+    lr = lr / kilostep_scale
+    wd = HYP["weight_decay"] * batch_size / kilostep_scale
+    lr_bias = lr * HYP["bias_scaler"]
+    params = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
+    norm = [p for n, p in params if "norm" in n]
+    other = [p for n, p in params if "norm" not in n]
+    groups = [
+        dict(params=norm, lr=lr_bias, weight_decay=wd / lr_bias, base_lr=lr_bias),
+        dict(params=other, lr=lr, weight_decay=wd / lr, base_lr=lr),
+    ]
+    return torch.optim.SGD(groups, momentum=HYP["momentum"], nesterov=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = base_parser("cifar10", epochs=10, lr=10.0, batch_size=1024)
+    parser.add_argument("--compile", action="store_true", help="torch.compile the net")
+    parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    ddp, device = init_distributed(args.device)
+
+    images, labels = cached_cifar10(args.data_dir, True, args.cache_dir, args.download)
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(args.seed))
+    val_idx, train_idx = order[: HYP["val_size"]], order[HYP["val_size"] :]
+    x_train, y_train = images[train_idx], labels[train_idx]
+    x_val, y_val = images[val_idx], labels[val_idx]
+    local_batch = args.batch_size // ddp.world_size
+    steps_per_epoch = 1 if args.dry_run else len(x_train) // args.batch_size
+    total_steps = max(1, round(args.epochs * steps_per_epoch))
+
+    cfg = Config()
+    net = CifarNet(cfg)
+    net.init_whitening(x_train[: HYP["whiten_images"]].float() / 255)
+    net = net.to(device)
+    model = nn.parallel.DistributedDataParallel(net) if ddp.enabled else net
+    forward = torch.compile(model) if args.compile else model
+    optimizer = make_optimizer(net, args.lr, args.batch_size)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=HYP["label_smoothing"], reduction="none")
+
+    checkpoint = Checkpoint(args.checkpoint)
+    step, elapsed = 0, 0.0
+    if args.resume and (state := checkpoint.load()) is not None:
+        net.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, elapsed = state["step"], state["elapsed"]
+        print(f"resumed from {args.checkpoint} at step {step}/{total_steps}")
+    log = TrainLog(args.out / f"{args.variant}.log.jsonl", args.tensorboard, resume=step > 0)
+
+    start = time.time() - elapsed
+    progress = tqdm(total=total_steps, initial=step, disable=not ddp.is_main, desc="cifar10")
+    while step < total_steps:
+        model.train()
+        perm = torch.randperm(len(x_train))
+        epoch_loss, batches = 0.0, 0
+        for i in range(steps_per_epoch):
+            if step >= total_steps:
+                break
+            # every rank draws the same global batch and trains on its own slice of it
+            idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
+            idx = idx[ddp.rank * local_batch : (ddp.rank + 1) * local_batch]
+            x = augment(x_train[idx].to(device).float() / 255, HYP["translate"])
+            factor = triangle(step, total_steps, *HYP["schedule"])
+            for group in optimizer.param_groups:
+                group["lr"] = group["base_lr"] * factor
+            loss = loss_fn(forward(x), y_train[idx].to(device)).sum()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step, batches = step + 1, batches + 1
+            epoch_loss += loss.item() / len(idx)
+            progress.update()
+            progress.set_postfix(loss=f"{loss.item() / len(idx):.3f}")
+        epoch = step / steps_per_epoch
+        val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
+        train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp)
+        if ddp.is_main:
+            log.write(round(epoch, 2), train_loss=train_loss, val_acc=val_acc,
+                      lr_factor=factor, time_s=time.time() - start)  # fmt: skip
+            progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
+            checkpoint.save({
+                "model": net.state_dict(), "optimizer": optimizer.state_dict(),
+                "step": step, "elapsed": time.time() - start,
+            })  # fmt: skip
+    progress.close()
+
+    if ddp.is_main:
+        n_val = 1000 if args.dry_run else len(x_val)
+        val_tta = accuracy(net, x_val[:n_val], y_val[:n_val], device, HYP["tta_level"])
+        meta = {
+            "config": cfg.to_dict(),
+            "train": {
+                "recipe": {**HYP, "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
+                           "seed": args.seed, "optimizer": "SGD Nesterov + triangle"},  # fmt: skip
+                "val_acc": val_acc,
+                "val_acc_tta": val_tta,
+                "train_time_s": round(time.time() - start, 1),
+                "hardware": f"{hardware()} x{ddp.world_size}",
+                "torch": torch.__version__,
+                "dry_run": args.dry_run,
+            },
+        }
+        path = args.out / f"{args.variant}.safetensors"
+        save_weights(net.state_dict(), path, meta, half=True)
+        print(f"wrote {path} (val acc {val_acc:.4f}, with TTA {val_tta:.4f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The pieces every training script shares: seeds, DDP set-up, resumable checkpoints, the log.
+
+The loop itself stays in each model's train.py, explicit and readable; this module only holds
+what would otherwise be copied between them.
+"""
+
+import json
+import os
+import platform
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@dataclass
+class Dist:
+    """Where this process sits in a `torchrun` launch (rank 0 of 1 when run plainly)."""
+
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.world_size > 1
+
+
+def init_distributed(preference: str) -> tuple[Dist, torch.device]:
+    """The training device, joining the process group when launched by torchrun (it sets
+    WORLD_SIZE): one process per GPU with NCCL, or per CPU process with Gloo."""
+    from models.common.device import pick_device
+
+    device = pick_device(preference)
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size == 1:
+        return Dist(), device
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if device.type == "cuda":
+        torch.cuda.set_device(local_rank)
+        device = torch.device("cuda", local_rank)
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return Dist(dist.get_rank(), world_size, local_rank), device
+
+
+def all_reduce_mean(value: float, ddp: Dist) -> float:
+    if not ddp.enabled:
+        return value
+    t = torch.tensor([value], dtype=torch.float64)
+    dist.all_reduce(t)
+    return t.item() / ddp.world_size
+
+
+def hardware() -> str:
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
+
+
+class Checkpoint:
+    """Resumable training state (model, optimizer, epoch, RNG) in one torch file, read back with
+    `weights_only=True` so a checkpoint can never run code."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def save(self, state: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        torch.save({**state, "torch_rng": torch.get_rng_state()}, tmp)
+        tmp.replace(self.path)  # atomic: an interrupted save never leaves a broken checkpoint
+
+    def load(self) -> dict | None:
+        if not self.path.is_file():
+            return None
+        state = torch.load(self.path, map_location="cpu", weights_only=True)
+        torch.set_rng_state(state.pop("torch_rng"))
+        return state
+
+
+class TrainLog:
+    """One JSON line per epoch (shipped next to the weights; the About panel plots it), plus
+    TensorBoard scalars when asked for."""
+
+    def __init__(self, path: Path, tensorboard_dir: Path | None = None, resume: bool = False):
+        self.path = path
+        self.start = time.time()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not resume:
+            path.write_text("")
+        self.writer = None
+        if tensorboard_dir is not None:
+            from torch.utils.tensorboard import SummaryWriter  # optional dependency
+
+            self.writer = SummaryWriter(str(tensorboard_dir))
+
+    def write(self, epoch: int, **metrics: float) -> None:
+        row = {"epoch": epoch, **{k: round(float(v), 6) for k, v in metrics.items()}}
+        with self.path.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        if self.writer is not None:
+            for k, v in metrics.items():
+                self.writer.add_scalar(k, v, epoch)
+            self.writer.flush()
+
+
+def read_log(path: Path) -> list[dict]:
+    """The rows of a TrainLog file; [] when it is missing."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def base_parser(model: str, epochs: float, lr: float, batch_size: int):
+    """The flags every train.py takes, with that model's defaults."""
+    import argparse
+
+    from models.common.paths import data_dir, weights_dir
+
+    p = argparse.ArgumentParser(
+        prog=f"python -m models.train {model}",
+        description=f"Train the {model} model and write its shipped weights.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--data-dir", type=Path, default=data_dir(), help="data sets root")
+    p.add_argument("--epochs", type=float, default=epochs, help="training epochs")
+    p.add_argument("--lr", type=float, default=lr, help="peak learning rate")
+    p.add_argument("--batch-size", type=int, default=batch_size, help="global batch size")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda | mps")
+    p.add_argument("--out", type=Path, default=weights_dir(model), help="weights folder")
+    p.add_argument("--variant", default="default", help="file stem of the weights written")
+    p.add_argument("--checkpoint", type=Path, default=Path("checkpoints") / f"{model}.pt")
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    p.add_argument("--download", action="store_true", help="download the data set if missing")
+    p.add_argument("--tensorboard", type=Path, default=None, help="also log to this folder")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    p.add_argument("--dry-run", action="store_true", help="one small batch per epoch (for CI)")
+    return p

@@ -1,0 +1,56 @@
+"""Shipped weights: safetensors state_dicts with the net's Config as JSON in the header.
+
+`load()` of a model rebuilds its net from the file alone (nanoGPT keeps `model_args` in the
+checkpoint for the same reason). Files from elsewhere are never unpickled.
+"""
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+
+class WeightsError(RuntimeError):
+    """A weights file is missing, unreadable or does not fit the net; the message names the file."""
+
+
+def save_weights(
+    state_dict: dict[str, torch.Tensor], path: Path, meta: dict, half: bool = False
+) -> None:
+    """Write `state_dict` (fp16 floats if `half`) with `meta` (JSON-able) in the header."""
+    tensors = {
+        k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
+        for k, v in state_dict.items()
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path), metadata={"meta": json.dumps(meta)})
+
+
+def read_meta(path: Path) -> dict:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        return json.loads((f.metadata() or {}).get("meta", "{}"))
+
+
+def load_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
+    """The float32 state_dict and the header's meta dict; WeightsError names the file on failure."""
+    if not path.is_file():
+        raise WeightsError(f"weights file not found: {path}")
+    try:
+        tensors = load_file(str(path))
+        meta = read_meta(path)
+    except (SafetensorError, OSError, ValueError) as err:
+        raise WeightsError(f"weights file {path} is unreadable ({err})") from err
+    state = {k: v.float() if v.is_floating_point() else v for k, v in tensors.items()}
+    return state, meta
+
+
+def load_into(net: torch.nn.Module, state: dict[str, torch.Tensor], path: Path) -> None:
+    """`load_state_dict(strict=True)` with a message that names the file on a mismatch."""
+    try:
+        net.load_state_dict(state, strict=True)
+    except RuntimeError as err:
+        raise WeightsError(f"weights file {path} does not fit the network: {err}") from err
