@@ -5,6 +5,7 @@ checkpoint for the same reason). Files from elsewhere are never unpickled.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -48,9 +49,14 @@ def load_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
     return state, meta
 
 
-def load_into(net: torch.nn.Module, state: dict[str, torch.Tensor], path: Path) -> None:
-    """`load_state_dict(strict=True)` with a message that names the file on a mismatch."""
+def load_net(path: Path, build: Callable[[dict], torch.nn.Module]) -> torch.nn.Module:
+    """The net that `build(meta["config"])` makes, with the file's weights (strict), in eval mode
+    on the CPU. A file whose config or tensors do not fit raises WeightsError naming it."""
+    state, meta = load_weights(path)
     try:
+        net = build(meta["config"])
         net.load_state_dict(state, strict=True)
-    except RuntimeError as err:
-        raise WeightsError(f"weights file {path} does not fit the network: {err}") from err
+    except (KeyError, TypeError, RuntimeError) as err:
+        reason = str(err).strip().splitlines()[0][:300]
+        raise WeightsError(f"weights file {path} does not fit the network ({reason})") from err
+    return net.eval()

@@ -1,0 +1,76 @@
+"""The PyTorch demo gallery: one Gradio tab per demo in demos.DEMOS.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--share] [--device auto|cpu|cuda]
+                  [--data-dir DIR] [--preload]
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+import gradio as gr
+
+from demos import DEMOS
+from models.common.device import DEVICE_ENV
+from models.common.images import MAX_FILE_BYTES
+from models.common.paths import DATA_ENV, default_data_dir
+from models.common.weights import WeightsError
+
+TITLE = "PyTorch demo gallery"
+QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
+CONCURRENCY = 2  # requests run at once per event (the CPU has 2 cores; raise on a GPU)
+
+
+def build_app() -> gr.Blocks:
+    """The UI; no model is loaded here."""
+    with gr.Blocks(title=TITLE) as app:
+        gr.Markdown(f"# {TITLE}\nDeep-learning demos, each backed by a PyTorch model this "
+                    "project trains and ships. Open a tab's **About this model** to see how.")  # fmt: skip
+        with gr.Tabs():
+            for key, (title, build, _) in DEMOS.items():
+                with gr.Tab(title, id=key):
+                    build()
+    app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    return app
+
+
+def preload() -> None:
+    """Load every model now; a broken one is reported and leaves the other tabs working."""
+    for key, (_, _, load) in DEMOS.items():
+        try:
+            load()
+        except WeightsError as err:
+            print(f"warning: tab {key!r} has no model: {err}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (0.0.0.0: all)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--share", action="store_true", help="also serve a public gradio.live link")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    p.add_argument("--data-dir", type=Path, default=default_data_dir(), help="data sets root")
+    p.add_argument("--preload", action="store_true", help="load every model at start")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    os.environ[DEVICE_ENV] = args.device
+    os.environ[DATA_ENV] = str(args.data_dir)
+    if args.share:
+        print("warning: --share makes this app reachable by anyone with the public link")
+    app = build_app()
+    if args.preload:
+        preload()
+    app.launch(
+        server_name=args.host,
+        server_port=args.port,
+        share=args.share,
+        max_file_size=MAX_FILE_BYTES,
+        theme=gr.themes.Soft(),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""CIFAR-10 tab: upload any photo and see the top-5 of the ten CIFAR-10 classes."""
+
+from pathlib import Path
+
+import gradio as gr
+import skimage
+from PIL import Image
+
+from demos.common import ImageUpload, about_panel, gpu, user_errors
+from models.cifar10 import predict as cifar10
+from models.common.images import InputError
+
+PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
+
+# Sample photos that scikit-image ships in its wheel (no download): a cat, a rocket, a horse
+# silhouette and a coffee cup (not a CIFAR-10 class: the model must still pick one of ten).
+EXAMPLES = [str(Path(skimage.data.__file__).parent / name)
+            for name in ("chelsea.png", "rocket.jpg", "horse.png", "coffee.png")]  # fmt: skip
+
+
+@gpu
+@user_errors
+def classify(image: str) -> dict[str, float]:
+    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes."""
+    if image is None:
+        raise InputError("Upload an image first.")
+    return cifar10.predict(image)
+
+
+@user_errors
+def preview(image: str) -> Image.Image:
+    """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
+    if image is None:
+        raise InputError("Upload an image first.")
+    small = cifar10.preprocess(image)
+    return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
+
+
+def build() -> None:
+    gr.Markdown("Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
+                "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels "
+                "the network was trained on.")  # fmt: skip
+    with gr.Row():
+        with gr.Column():
+            image = ImageUpload(label="Image", sources=["upload", "clipboard"], height=320)
+            gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
+        with gr.Column():
+            label = gr.Label(num_top_classes=5, label="Prediction")
+            seen = gr.Image(label="What the model sees (32x32)", interactive=False,
+                            height=PREVIEW_SIZE + 40, buttons=[])  # fmt: skip
+    about_panel(cifar10.INFO)
+
+    image.change(classify, image, label, api_name="cifar10")
+    image.change(preview, image, seen, api_name="cifar10_preview")

@@ -1,0 +1,84 @@
+"""Digits tab: draw on a sketchpad (or upload a photo of a digit) and see the top-3 classes."""
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from demos.common import ImageUpload, about_panel, gpu, user_errors
+from models.common.images import InputError
+from models.digits import predict as digits
+
+PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated
+
+
+def enlarge(image28: np.ndarray) -> Image.Image:
+    """The model's 28x28 input as an enlarged, pixelated picture (white ink on black)."""
+    small = Image.fromarray((image28 * 255).astype(np.uint8))
+    return small.resize((28 * PREVIEW_SCALE,) * 2, Image.Resampling.NEAREST)
+
+
+@gpu
+@user_errors
+def classify_image(image: str) -> dict[str, float]:
+    """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
+    if image is None:
+        raise InputError("Upload an image of a handwritten digit.")
+    return digits.predict(image)
+
+
+@user_errors
+def preview_image(image: str) -> Image.Image:
+    """API /digits_preview: the 28x28 picture the model receives, enlarged."""
+    if image is None:
+        raise InputError("Upload an image of a handwritten digit.")
+    return enlarge(digits.preprocess(image))
+
+
+@gpu
+@user_errors
+def classify_sketch(sketch: dict | None):
+    """Live updates while drawing; an empty canvas is a prompt, not an error."""
+    try:
+        image28 = digits.preprocess(sketch)
+    except InputError as err:
+        return None, None, str(err)
+    probs = digits.classify(image28[None])[0]
+    top = int(probs.argmax())
+    return (
+        {label: float(p) for label, p in zip(digits.LABELS, probs)},
+        enlarge(image28),
+        f"Looks like a **{digits.LABELS[top]}** ({probs[top]:.0%}).",
+    )
+
+
+def build() -> None:
+    gr.Markdown("Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
+                "and centred like the MNIST digits the network learned from.")  # fmt: skip
+    with gr.Row():
+        with gr.Column():
+            sketch = gr.Sketchpad(
+                label="Draw a digit",
+                type="numpy",
+                canvas_size=(280, 280),
+                brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"),
+                layers=False,
+            )
+            upload = ImageUpload(
+                label="…or upload a photo or scan (dark ink on light paper)",
+                sources=["upload", "clipboard"],
+                height=200,
+            )
+            clear = gr.Button("Clear")
+        with gr.Column():
+            status = gr.Markdown("Draw a digit.")
+            label = gr.Label(num_top_classes=3, label="Prediction")
+            preview = gr.Image(label="What the model sees (28x28)", interactive=False, height=240,
+                               buttons=[])  # fmt: skip
+    about_panel(digits.INFO)
+
+    sketch.change(classify_sketch, sketch, [label, preview, status], api_name="digits_sketch",
+                  show_progress="hidden", trigger_mode="always_last")  # fmt: skip
+    upload.upload(classify_image, upload, label, api_name="digits")
+    upload.upload(preview_image, upload, preview, api_name="digits_preview")
+    clear.click(lambda: (None, None, None, None, "Draw a digit."),
+                outputs=[sketch, upload, label, preview, status], api_visibility="private")  # fmt: skip

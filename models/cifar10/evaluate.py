@@ -1,0 +1,60 @@
+"""Accuracy of the shipped CIFAR-10 weights on the 10,000 test images.
+
+    python -m models.evaluate cifar10            # accuracy without TTA, with mirror, with mirror+shift
+    python -m models.evaluate cifar10 --write    # also writes weights/<variant>.metrics.json
+                                                 # and weights/<variant>.confusion.png
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.cifar10 import predict
+from models.cifar10.data import load_cifar10
+from models.cifar10.net import LABELS
+from models.common.evaluation import confusion_matrix, plot_confusion, write_metrics
+from models.common.paths import data_dir
+
+
+def evaluate(data_root: Path, variant: str = "default", limit: int | None = None) -> dict:
+    """Accuracy at each test-time-augmentation level; the headline `accuracy` is the level the
+    app uses (predict.TTA_LEVEL). `limit` takes an even, seeded sample of the test split."""
+    images, labels = load_cifar10(data_root, train=False, limit=limit)
+    net = predict.load(variant)
+    truth = labels.numpy()
+    result: dict = {"split": "CIFAR-10 test", "n": len(truth)}
+    for level in (0, 1, 2):
+        probs = torch.cat([predict.classify(images[i : i + 500].float() / 255, net, level)
+                           for i in range(0, len(images), 500)]).numpy()  # fmt: skip
+        result[f"accuracy_tta{level}"] = float((probs.argmax(1) == truth).mean())
+        if level == predict.TTA_LEVEL:
+            result["accuracy"] = result[f"accuracy_tta{level}"]
+            result["confusion"] = confusion_matrix(probs.argmax(1), truth, len(LABELS)).tolist()
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m models.evaluate cifar10", description=__doc__)
+    p.add_argument("--data-dir", type=Path, default=data_dir())
+    p.add_argument("--variant", default="default")
+    p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N images")
+    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
+    args = p.parse_args(argv)
+    result = evaluate(args.data_dir, args.variant, args.limit)
+    for level, name in enumerate(("none", "mirror", "mirror + shifts")):
+        print(f"CIFAR-10 test accuracy, TTA {name}: {result[f'accuracy_tta{level}']:.4f}")
+    print(f"({result['n']} images; the app uses TTA level {predict.TTA_LEVEL})")
+    print(np.array(result["confusion"]))
+    if args.write:
+        weights = predict.weights_path(args.variant)
+        write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
+        plot_confusion(np.array(result["confusion"]), LABELS,
+                       weights.with_name(f"{args.variant}.confusion.png"),
+                       f"CIFAR-10 test, accuracy {result['accuracy']:.2%}")  # fmt: skip
+        print(f"wrote metrics and confusion matrix next to {weights}")
+
+
+if __name__ == "__main__":
+    main()

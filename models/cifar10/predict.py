@@ -1,0 +1,66 @@
+"""CIFAR-10 inference: centre-crop any image to a square, resize to 32x32, classify.
+
+    from models.cifar10.predict import predict
+    predict("cat.jpg")   # {"cat": 0.91, "dog": 0.05, ...}
+"""
+
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from models.cifar10.net import IMAGE_SIZE, LABELS, CifarNet, Config, predict_tta
+from models.common.cards import ModelInfo
+from models.common.device import pick_device
+from models.common.images import ImageInput, center_square, open_image, to_rgb, to_tensor
+from models.common.loading import load_once
+from models.common.paths import weights_dir
+from models.common.weights import load_net
+
+TTA_LEVEL = 1  # the app averages the image and its mirror (level 2 adds shifts: 3x the cost)
+
+
+def weights_path(variant: str = "default") -> Path:
+    return weights_dir("cifar10") / f"{variant}.safetensors"
+
+
+INFO = ModelInfo(
+    key="cifar10",
+    architecture="airbench94 ConvNet: fixed whitening conv, 3 conv groups (64, 256, 256), "
+    "test-time mirror averaging",
+    training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
+    "random flip and 2-pixel translation",
+    metric="accuracy",
+    train_command="python -m models.train cifar10 --compile",
+    eval_command="python -m models.evaluate cifar10",
+    weights=weights_path(),
+)
+
+
+def load(variant: str = "default", device: torch.device | None = None) -> CifarNet:
+    net = load_net(weights_path(variant), lambda config: CifarNet(Config.from_dict(config)))
+    return net.to(device or pick_device())
+
+
+def get_model(variant: str = "default") -> CifarNet:
+    return load_once(f"cifar10/{variant}", lambda: load(variant))
+
+
+def preprocess(image: ImageInput) -> Image.Image:
+    """The 32x32 RGB image the model sees."""
+    return center_square(to_rgb(open_image(image, max_side=512)), IMAGE_SIZE)
+
+
+@torch.no_grad()
+def classify(batch: torch.Tensor, net: CifarNet | None = None, tta_level: int = TTA_LEVEL):
+    """Probabilities (N, 10) for a batch (N, 3, 32, 32) in [0, 1]."""
+    net = net or get_model()
+    with torch.inference_mode():
+        logits = predict_tta(net, batch.to(next(net.parameters()).device), tta_level)
+        return logits.softmax(1).cpu()
+
+
+def predict(image: ImageInput) -> dict[str, float]:
+    """Class probabilities {"airplane": p, ..., "truck": p} for any image."""
+    probs = classify(to_tensor(preprocess(image))[None])[0]
+    return {label: float(p) for label, p in zip(LABELS, probs)}

@@ -1,0 +1,62 @@
+"""What the About panels show, read from files next to the weights (never typed by hand):
+the weights header (config, training recipe, time, hardware), the evaluation's metrics JSON,
+and the per-epoch training log."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from safetensors import safe_open
+
+from models.common.training import read_log
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The prose of one model's About panel; numbers come from the files below."""
+
+    key: str  # e.g. "digits"
+    architecture: str
+    training_data: str
+    metric: str  # key in metrics.json shown as the headline, e.g. "accuracy"
+    train_command: str
+    eval_command: str
+    weights: Path
+
+    @property
+    def log(self) -> Path:
+        return self.weights.with_name(self.weights.stem + ".log.jsonl")
+
+    @property
+    def metrics_file(self) -> Path:
+        return self.weights.with_name(self.weights.stem + ".metrics.json")
+
+    @property
+    def confusion_image(self) -> Path:
+        return self.weights.with_name(self.weights.stem + ".confusion.png")
+
+
+def weights_summary(path: Path) -> dict:
+    """Parameter count and header metadata of a safetensors file, without loading the tensors."""
+    if not path.is_file():
+        return {}
+    with safe_open(str(path), framework="pt") as f:
+        params = 0
+        for name in f.keys():
+            shape = f.get_slice(name).get_shape()
+            count = 1
+            for dim in shape:
+                count *= dim
+            params += count
+        meta = json.loads((f.metadata() or {}).get("meta", "{}"))
+    return {"params": params, **meta}
+
+
+def read_metrics(info: ModelInfo) -> dict:
+    if not info.metrics_file.is_file():
+        return {}
+    return json.loads(info.metrics_file.read_text())
+
+
+def training_curves(info: ModelInfo) -> list[dict]:
+    return read_log(info.log)

@@ -1,0 +1,58 @@
+"""Shared by the evaluate.py scripts: confusion matrices, their plot, the metrics file."""
+
+import datetime
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """counts[true, predicted]."""
+    flat = labels.astype(np.int64) * num_classes + predictions.astype(np.int64)
+    return np.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+
+
+def plot_confusion(counts: np.ndarray, labels: list[str], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 5.6), dpi=100)
+    ax.imshow(np.log1p(counts), cmap="Blues")
+    ticks = range(len(labels))
+    ax.set_xticks(ticks, labels, rotation=45, ha="right")
+    ax.set_yticks(ticks, labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    for (i, j), n in np.ndenumerate(counts):
+        ax.text(j, i, str(n), ha="center", va="center", fontsize=7,
+                color="white" if i == j else "black")  # fmt: skip
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def write_metrics(path: Path, metrics: dict) -> dict:
+    """Save `metrics` with the command, commit and date that produced them."""
+    record = {
+        **metrics,
+        "command": "python -m models.evaluate " + " ".join(sys.argv[1:]),
+        "commit": git_commit(),
+        "date": datetime.date.today().isoformat(),
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record

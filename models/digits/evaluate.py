@@ -1,0 +1,59 @@
+"""Accuracy of the shipped digits weights on the 10,000 MNIST test digits.
+
+    python -m models.evaluate digits             # prints accuracy and the confusion matrix
+    python -m models.evaluate digits --write     # also writes weights/<variant>.metrics.json
+                                                 # and weights/<variant>.confusion.png
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from models.common.evaluation import confusion_matrix, plot_confusion, write_metrics
+from models.common.paths import data_dir
+from models.digits import predict
+from models.digits.net import LABELS
+from models.digits.train import load_mnist
+
+
+def evaluate(data_root: Path, variant: str = "default", limit: int | None = None) -> dict:
+    """Accuracy and confusion matrix on the test split (the first `limit` digits if given;
+    MNIST's test set is in no particular class order)."""
+    images, labels = load_mnist(data_root, train=False)
+    if limit is not None:
+        images, labels = images[:limit], labels[:limit]
+    net = predict.load(variant)
+    probs = np.concatenate([predict.classify(images[i : i + 1000, 0].numpy(), net)
+                            for i in range(0, len(images), 1000)])  # fmt: skip
+    predictions = probs.argmax(1)
+    truth = labels.numpy()
+    return {
+        "split": "MNIST test",
+        "n": len(truth),
+        "accuracy": float((predictions == truth).mean()),
+        "confusion": confusion_matrix(predictions, truth, len(LABELS)).tolist(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m models.evaluate digits", description=__doc__)
+    p.add_argument("--data-dir", type=Path, default=data_dir())
+    p.add_argument("--variant", default="default")
+    p.add_argument("--limit", type=int, default=None, help="evaluate the first N test digits")
+    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
+    args = p.parse_args(argv)
+    result = evaluate(args.data_dir, args.variant, args.limit)
+    print(f"MNIST test accuracy: {result['accuracy']:.4f} ({result['n']} digits)")
+    print(np.array(result["confusion"]))
+    if args.write:
+        weights = predict.weights_path(args.variant)
+        write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
+        plot_confusion(np.array(result["confusion"]), LABELS,
+                       weights.with_name(f"{args.variant}.confusion.png"),
+                       f"Digits: MNIST test, accuracy {result['accuracy']:.2%}")  # fmt: skip
+        print(f"wrote metrics and confusion matrix next to {weights}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Digits inference: MNIST-style preprocessing of a sketch or photo, then the CNN.
+
+    from models.digits.predict import predict
+    predict("seven.png")   # {"7": 0.98, "1": 0.01, ...}
+"""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.common.cards import ModelInfo
+from models.common.device import pick_device
+from models.common.images import ImageInput, InputError, open_image, to_gray
+from models.common.loading import load_once
+from models.common.paths import weights_dir
+from models.common.weights import load_net
+from models.digits.net import IMAGE_SIZE, LABELS, Config, DigitNet
+
+DIGIT_BOX = 20  # MNIST: the digit's long side is scaled to 20 px inside the 28x28 frame
+MIN_CONTRAST = 0.15  # ink darker than the paper by less than this counts as an empty canvas
+INK_THRESHOLD = 0.2  # after contrast stretching, fainter pixels are paper
+
+
+def weights_path(variant: str = "default") -> Path:
+    return weights_dir("digits") / f"{variant}.safetensors"
+
+
+INFO = ModelInfo(
+    key="digits",
+    architecture="CNN: 3 conv stages (32, 64, 128 channels) with BatchNorm, global average pool",
+    training_data="MNIST, 55,000 training digits (5,000 held out for validation), augmented "
+    "with rotation, zoom, shift and stroke width",
+    metric="accuracy",
+    train_command="python -m models.train digits",
+    eval_command="python -m models.evaluate digits",
+    weights=weights_path(),
+)
+
+
+def load(variant: str = "default", device: torch.device | None = None) -> DigitNet:
+    net = load_net(weights_path(variant), lambda config: DigitNet(Config.from_dict(config)))
+    return net.to(device or pick_device())
+
+
+def get_model(variant: str = "default") -> DigitNet:
+    return load_once(f"digits/{variant}", lambda: load(variant))
+
+
+def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
+    """Ink in [0, 1] (H, W) from a Gradio Sketchpad value or an image of dark ink on light paper;
+    None for an empty canvas. Transparent pixels count as paper (white)."""
+    if isinstance(value, dict):  # Gradio 6 Sketchpad: {"background", "layers", "composite"}
+        value = value.get("composite")
+    if value is None:
+        return None
+    gray = np.asarray(to_gray(open_image(value)), dtype=np.float32) / 255
+    ink = 1 - gray
+    paper = float(np.median(ink))
+    contrast = float(ink.max()) - paper
+    if contrast < MIN_CONTRAST:
+        return None
+    ink = np.clip((ink - paper) / contrast, 0, 1)  # photos: grey paper -> 0, darkest ink -> 1
+    ink[ink < INK_THRESHOLD] = 0
+    return ink
+
+
+def mnist_style(ink: np.ndarray) -> np.ndarray:
+    """Crop to the ink, scale the long side to 20 px (aspect kept), centre by centre of mass in
+    28x28, as MNIST was made. Returns (28, 28) float32 in [0, 1], white ink on black."""
+    rows, cols = np.nonzero(ink)
+    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    h, w = crop.shape
+    scale = DIGIT_BOX / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = Image.fromarray((crop * 255).astype(np.uint8)).resize(size, Image.Resampling.LANCZOS)
+    digit = np.asarray(small, dtype=np.float32) / 255
+    total = digit.sum()
+    cy, cx = (np.indices(digit.shape) * digit).reshape(2, -1).sum(1) / max(total, 1e-6)
+    top = int(np.clip(round(IMAGE_SIZE / 2 - cy), 0, IMAGE_SIZE - digit.shape[0]))
+    left = int(np.clip(round(IMAGE_SIZE / 2 - cx), 0, IMAGE_SIZE - digit.shape[1]))
+    frame = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    frame[top : top + digit.shape[0], left : left + digit.shape[1]] = digit
+    return frame
+
+
+def preprocess(value: dict | ImageInput | None) -> np.ndarray:
+    """The 28x28 image the model sees; InputError("Draw a digit ...") when there is no ink."""
+    ink = ink_from_sketch(value)
+    if ink is None:
+        raise InputError("Draw a digit: the canvas is empty.")
+    return mnist_style(ink)
+
+
+@torch.no_grad()
+def classify(images: np.ndarray, net: DigitNet | None = None) -> np.ndarray:
+    """Probabilities (N, 10) for preprocessed images (N, 28, 28)."""
+    net = net or get_model()
+    device = next(net.parameters()).device
+    x = torch.from_numpy(np.asarray(images, dtype=np.float32)).unsqueeze(1).to(device)
+    with torch.inference_mode():
+        return net(x).softmax(1).cpu().numpy()
+
+
+def predict(value: dict | ImageInput | None) -> dict[str, float]:
+    """Class probabilities {"0": p0, ..., "9": p9} for a sketch or an image of one digit."""
+    probs = classify(preprocess(value)[None])[0]
+    return {label: float(p) for label, p in zip(LABELS, probs)}

@@ -1,0 +1,19 @@
+"""One evaluation entry point for every model: prints the metric on the real test split.
+
+    python -m models.evaluate MODEL [--limit N] [--write]     # MODEL: digits, cifar10
+"""
+
+import importlib
+import sys
+
+from models.train import MODELS
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in MODELS:
+        sys.exit(f"usage: python -m models.evaluate {{{','.join(MODELS)}}} [--help | flags]")
+    importlib.import_module(f"models.{sys.argv[1]}.evaluate").main(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

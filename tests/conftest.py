@@ -1,0 +1,66 @@
+"""Shared fixtures: tiny weights written in the test, the real data dir, a running app."""
+
+import socket
+from pathlib import Path
+
+import pytest
+import torch
+
+from models.common import loading
+from models.common.paths import data_dir
+from models.common.weights import save_weights
+
+DATA = data_dir()
+
+
+def needs_data(*parts: str):
+    """Skip (with the reason) when a data set is absent, e.g. needs_data("MNIST", "raw")."""
+    path = DATA.joinpath(*parts)
+    return pytest.mark.skipif(not path.exists(), reason=f"data set not found at {path}")
+
+
+@pytest.fixture
+def fresh_cache():
+    """Models cached by load_once are dropped before and after the test."""
+    loading.forget()
+    yield
+    loading.forget()
+
+
+@pytest.fixture
+def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
+    """GALLERY_WEIGHTS_DIR with small random-init digits and CIFAR-10 nets (untrained)."""
+    from models.cifar10.net import CifarNet
+    from models.cifar10.net import Config as CifarConfig
+    from models.digits.net import Config as DigitsConfig
+    from models.digits.net import DigitNet
+
+    torch.manual_seed(0)
+    for name, net, cfg in (
+        ("digits", DigitNet(DigitsConfig(widths=(4, 8, 8))), DigitsConfig(widths=(4, 8, 8))),
+        ("cifar10", CifarNet(CifarConfig(widths=(8, 8, 8))), CifarConfig(widths=(8, 8, 8))),
+    ):
+        save_weights(net.state_dict(), tmp_path / name / "default.safetensors",
+                     {"config": cfg.to_dict()})  # fmt: skip
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The gallery with its shipped weights, launched in this process; yields its URL."""
+    import app
+
+    loading.forget()
+    blocks = app.build_app()
+    port = free_port()
+    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
+                  max_file_size=app.MAX_FILE_BYTES, quiet=True)  # fmt: skip
+    yield f"http://127.0.0.1:{port}/"
+    blocks.close()
