@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from models.common.cards import ModelInfo
 from models.common.device import pick_device
@@ -20,7 +20,8 @@ from models.digits.net import IMAGE_SIZE, LABELS, Config, DigitNet
 
 DIGIT_BOX = 20  # MNIST: the digit's long side is scaled to 20 px inside the 28x28 frame
 MIN_CONTRAST = 0.15  # ink darker than the paper by less than this counts as an empty canvas
-INK_THRESHOLD = 0.2  # after contrast stretching, fainter pixels are paper
+INK_THRESHOLD = 0.25  # after contrast stretching, fainter pixels are paper
+MAX_SIDE = 512  # larger photos are shrunk first: plenty for one digit, and fast
 
 
 def weights_path(variant: str = "default") -> Path:
@@ -55,8 +56,8 @@ def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
         value = value.get("composite")
     if value is None:
         return None
-    gray = np.asarray(to_gray(open_image(value)), dtype=np.float32) / 255
-    ink = 1 - gray
+    gray = to_gray(open_image(value, max_side=MAX_SIDE)).filter(ImageFilter.MedianFilter(3))
+    ink = 1 - np.asarray(gray, dtype=np.float32) / 255  # the median filter removes speckle
     paper = float(np.median(ink))
     contrast = float(ink.max()) - paper
     if contrast < MIN_CONTRAST:

@@ -1,0 +1,104 @@
+"""The running app, driven over HTTP with gradio_client like an API user."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from demos.cifar10 import EXAMPLES
+from tests.strokes import render
+
+
+def test_importing_and_building_the_app_loads_no_model():
+    code = ("import app; from models.common.loading import loaded_keys; "
+            "app.build_app(); print(loaded_keys())")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def top(result: dict) -> str:
+    return result["label"]
+
+
+def test_api_lists_the_documented_endpoints(client):
+    names = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert {"/digits", "/digits_preview", "/digits_sketch", "/cifar10", "/cifar10_preview"} <= names
+
+
+def test_digits_endpoint_reads_a_drawn_seven(client, tmp_path):
+    path = tmp_path / "seven.png"
+    render(7, canvas=400, left=120, top=60, height=280, width=24).convert("RGB").save(path)
+    result = client.predict(handle_file(str(path)), api_name="/digits")
+    assert top(result) == "7"
+    assert result["confidences"][0]["confidence"] > 0.5
+
+
+def test_digits_preview_is_the_28x28_model_input(client, tmp_path):
+    path = tmp_path / "two.png"
+    render(2).save(path)
+    preview = Image.open(client.predict(handle_file(str(path)), api_name="/digits_preview"))
+    assert preview.size == (224, 224)
+    pixels = np.asarray(preview.convert("L"))
+    assert pixels[:8].max() == 0 and pixels.max() > 200  # black border, white ink
+
+
+def test_cifar10_endpoint_recognises_the_cat_example(client):
+    result = client.predict(handle_file(EXAMPLES[0]), api_name="/cifar10")  # chelsea.png, a cat
+    assert top(result) == "cat"
+    assert len(result["confidences"]) == 10
+
+
+def test_blank_and_corrupt_uploads_get_clear_messages(client, tmp_path):
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (300, 300), "white").save(blank)
+    with pytest.raises(AppError, match="Draw a digit"):
+        client.predict(handle_file(str(blank)), api_name="/digits")
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 100)
+    for endpoint in ("/digits", "/cifar10"):
+        with pytest.raises(AppError, match="not an image|damaged"):
+            client.predict(handle_file(str(corrupt)), api_name=endpoint)
+
+
+def test_huge_image_is_handled(client, tmp_path):
+    huge = tmp_path / "huge.jpg"
+    Image.new("RGB", (8000, 8000), (90, 140, 200)).save(huge, quality=40)
+    result = client.predict(handle_file(str(huge)), api_name="/cifar10")
+    assert len(result["confidences"]) == 10
+
+
+def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
+    """With no CIFAR-10 weights the CIFAR-10 tab says so, and the digits tab still works."""
+    import shutil
+
+    import app
+    from models.common import loading
+    from models.digits.predict import weights_path
+    from tests.conftest import free_port
+
+    (tmp_path / "digits").mkdir()
+    shutil.copy(weights_path(), tmp_path / "digits" / "default.safetensors")
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    loading.forget()
+    blocks = app.build_app()
+    port = free_port()
+    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        with pytest.raises(AppError, match=r"unavailable.*cifar10.*default\.safetensors"):
+            client.predict(handle_file(EXAMPLES[0]), api_name="/cifar10")
+        seven = tmp_path / "seven.png"
+        render(7).save(seven)
+        assert top(client.predict(handle_file(str(seven)), api_name="/digits")) == "7"
+    finally:
+        blocks.close()
+        loading.forget()

@@ -1,0 +1,73 @@
+"""A person's view: Chromium (Debian's) driven by Playwright draws and uploads in the app."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from demos.cifar10 import EXAMPLES
+from tests.strokes import DIGIT_STROKES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]  # fmt: skip
+SCREENSHOT = os.environ.get("GALLERY_SCREENSHOT")  # e.g. docs/screenshot.png, to refresh it
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(app_url)
+        page.get_by_role("tab", name="Digits", exact=True).wait_for()
+        yield page
+        browser.close()
+
+
+def active_panel(page):
+    return page.locator("[role=tabpanel]:visible").first
+
+
+def draw(page, canvas, strokes, box=200):
+    """Drag the mouse along strokes (unit coordinates) inside the centred picture area."""
+    bounds = canvas.bounding_box()
+    cx, cy = bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2
+    left, top = cx - 0.35 * box, cy - 0.5 * box  # digit box: 0.7 wide, 1 tall
+    for stroke in strokes:
+        points = [(left + x * box, top + y * box) for x, y in stroke]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(x, y, steps=4)
+        page.mouse.up()
+
+
+def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
+    page.get_by_role("tab", name="Digits", exact=True).click()
+    panel = active_panel(page)
+    panel.get_by_role("button", name="Brush", exact=True).click()
+    draw(page, panel.locator("[data-testid=image] canvas").first, DIGIT_STROKES[7])
+    label = panel.locator("[data-testid=label-output-value]").first
+    label.wait_for(timeout=20_000)
+    page.wait_for_function("el => el.textContent.trim() === '7'", arg=label.element_handle(),
+                           timeout=20_000)  # fmt: skip
+    assert label.text_content().strip() == "7"
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT, full_page=False)
+
+
+def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
+    page.get_by_role("tab", name="CIFAR-10", exact=True).click()
+    panel = active_panel(page)
+    panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
+    label = panel.locator("[data-testid=label-output-value]").first
+    label.wait_for(timeout=20_000)
+    page.wait_for_function("el => el.textContent.trim() === 'cat'", arg=label.element_handle(),
+                           timeout=20_000)  # fmt: skip
+    assert label.text_content().strip() == "cat"

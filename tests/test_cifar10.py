@@ -1,0 +1,87 @@
+"""CIFAR-10: preprocessing, the airbench network, training, shipped-weights quality."""
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.cifar10 import predict
+from models.cifar10.net import LABELS, CifarNet, Config, predict_tta
+from models.cifar10.train import augment, triangle
+from tests.conftest import DATA, needs_data
+
+
+def test_preprocess_gives_32x32_rgb_from_any_mode_and_shape():
+    for image in (Image.new("RGBA", (640, 480), (10, 200, 10, 255)), Image.new("L", (50, 300)),
+                  Image.new("CMYK", (33, 33)), Image.new("I;16", (100, 80))):  # fmt: skip
+        small = predict.preprocess(image)
+        assert small.size == (32, 32) and small.mode == "RGB"
+
+
+def test_net_outputs_10_logits_and_tta_keeps_the_shape():
+    net = CifarNet(Config(widths=(8, 8, 8))).eval()
+    x = torch.rand(3, 3, 32, 32)
+    for level in (0, 1, 2):
+        assert predict_tta(net, x, level).shape == (3, len(LABELS))
+
+
+def test_whitening_layer_decorrelates_patches():
+    torch.manual_seed(0)
+    images = torch.rand(200, 3, 32, 32) * torch.rand(200, 1, 1, 1)  # correlated channels
+    net = CifarNet(Config(widths=(8, 8, 8)))
+    net.init_whitening(images, eps=0)
+    with torch.no_grad():
+        out = net.whiten((images - net.mean) / net.std) - net.whiten.bias.view(1, -1, 1, 1)
+    half = out[:, : out.shape[1] // 2].permute(0, 2, 3, 1).reshape(-1, out.shape[1] // 2)
+    cov = half.T @ half / len(half)
+    torch.testing.assert_close(cov, torch.eye(len(cov)), atol=0.05, rtol=0)
+
+
+def test_augment_flips_and_translates_within_padding():
+    torch.manual_seed(0)
+    x = torch.arange(64 * 3 * 8 * 8, dtype=torch.float32).view(64, 3, 8, 8)
+    out = augment(x, pad=2)
+    assert out.shape == x.shape
+    for i in range(64):  # every output pixel comes from the same image
+        assert set(out[i].flatten().tolist()) <= set(x[i].flatten().tolist())
+    assert sum(torch.equal(out[i], x[i]) for i in range(64)) < 16  # most images moved
+
+
+def test_triangle_schedule_rises_to_one_then_falls_to_end():
+    total = 100
+    factors = [triangle(s, total, 0.2, 0.2, 0.0) for s in range(total + 1)]
+    assert factors[0] == 0.2 and max(factors) == 1.0 and factors[20] == 1.0
+    assert abs(factors[-1]) < 1e-9 and all(a >= b for a, b in zip(factors[20:], factors[21:]))
+
+
+def test_predict_returns_a_probability_per_class(tiny_weights_dir):
+    probs = predict.predict(Image.new("RGB", (100, 60), (120, 160, 220)))
+    assert list(probs) == LABELS
+    assert abs(sum(probs.values()) - 1) < 1e-4
+
+
+@needs_data("cifar10", "train")
+def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fresh_cache):
+    from models.cifar10 import train
+
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    # a small stand-in for the decoded training set keeps this test to seconds
+    from models.cifar10.data import load_cifar10
+
+    images, labels = load_cifar10(DATA, train=True, limit=6000)
+    np.savez(cache / "cifar10_train.npz", images=images.numpy(), labels=labels.numpy())
+    train.main(["--dry-run", "--epochs", "1", "--batch-size", "64", "--data-dir", str(DATA),
+                "--cache-dir", str(cache), "--out", str(tmp_path / "cifar10"),
+                "--checkpoint", str(tmp_path / "ck.pt")])  # fmt: skip
+    probs = predict.predict(Image.new("RGB", (40, 40), "red"))
+    assert len(probs) == 10
+    assert (tmp_path / "cifar10" / "default.log.jsonl").read_text().count("\n") == 1
+
+
+@needs_data("cifar10", "test")
+def test_shipped_weights_beat_floor_on_cifar10_test_sample():
+    from models.cifar10.evaluate import evaluate
+
+    result = evaluate(DATA, limit=1000)
+    assert result["accuracy"] >= 0.85, result["accuracy"]

@@ -1,0 +1,99 @@
+"""Digits: MNIST-style preprocessing, the network, training, shipped-weights quality."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from models.common.images import InputError
+from models.digits import predict
+from models.digits.net import DigitNet
+from tests.conftest import DATA, needs_data
+from tests.strokes import render
+
+
+def sketch_value(image: Image.Image) -> dict:
+    """What Gradio 6's Sketchpad (type="numpy") passes: white background, ink on a
+    transparent layer, and their composite."""
+    rgba = np.asarray(image.convert("RGBA"))
+    layer = np.zeros_like(rgba)
+    ink = rgba[..., 0] < 128
+    layer[ink] = (0, 0, 0, 255)
+    return {"background": np.full_like(rgba, 255), "layers": [layer], "composite": rgba}
+
+
+def test_empty_or_cleared_canvas_asks_to_draw():
+    blank = np.full((280, 280, 4), 255, dtype=np.uint8)
+    for value in ({"background": None, "layers": [], "composite": None}, None,
+                  sketch_value(Image.fromarray(blank))):  # fmt: skip
+        with pytest.raises(InputError, match="Draw a digit"):
+            predict.preprocess(value)
+
+
+def test_preprocessing_fits_the_digit_in_20px_centred_by_mass():
+    image28 = predict.preprocess(sketch_value(render(1, canvas=800, left=40, top=500, height=250)))
+    assert image28.shape == (28, 28) and image28.dtype == np.float32
+    rows, cols = np.nonzero(image28 > 0.05)
+    assert max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 in (20, 21)
+    cy, cx = (np.indices(image28.shape) * image28).reshape(2, -1).sum(1) / image28.sum()
+    assert abs(cy - 14) < 1.0 and abs(cx - 14) < 1.0
+    assert image28.max() > 0.9 and image28[0].max() == 0  # white ink on black, empty border
+
+
+def test_transparent_white_and_photo_backgrounds_give_the_same_input():
+    on_white = predict.preprocess(render(3).convert("RGB"))
+    on_transparent = predict.preprocess(render(3, transparent=True))
+    np.testing.assert_allclose(on_white, on_transparent, atol=1e-6)
+    # a photo: grey paper, dark grey ink, slight noise
+    gray = np.asarray(render(3).convert("L"), dtype=np.float32)
+    photo = 150 + gray * (40 / 255) + np.random.default_rng(0).normal(0, 3, gray.shape)
+    from_photo = predict.preprocess(Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)))
+    assert np.abs(from_photo - on_white).mean() < 0.05
+
+
+def test_sixteen_bit_and_cmyk_uploads_are_accepted():
+    gray16 = Image.fromarray((np.asarray(render(7).convert("L"), dtype=np.uint16) * 257))
+    cmyk = render(7).convert("RGB").convert("CMYK")
+    expected = predict.preprocess(render(7).convert("RGB"))
+    for image in (gray16, cmyk):
+        np.testing.assert_allclose(predict.preprocess(image), expected, atol=0.02)
+
+
+def test_net_maps_a_batch_of_28x28_images_to_10_logits():
+    net = DigitNet().eval()
+    assert net(torch.rand(5, 1, 28, 28)).shape == (5, 10)
+
+
+@needs_data("MNIST", "raw")
+def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fresh_cache):
+    from models.digits import train
+
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    train.main(["--dry-run", "--epochs", "2", "--data-dir", str(DATA),
+                "--out", str(tmp_path / "digits"), "--checkpoint", str(tmp_path / "ck.pt")])  # fmt: skip
+    probs = predict.predict(render(4))
+    assert set(probs) == {str(d) for d in range(10)}
+    assert abs(sum(probs.values()) - 1) < 1e-4
+    assert len((tmp_path / "digits" / "default.log.jsonl").read_text().splitlines()) == 2
+
+
+@needs_data("MNIST", "raw")
+def test_shipped_weights_beat_floor_on_mnist_test_sample():
+    from models.digits.evaluate import evaluate
+
+    result = evaluate(DATA, limit=2000)
+    assert result["accuracy"] >= 0.99, result["accuracy"]
+
+
+@pytest.mark.parametrize("height,left,top", [(600, 150, 100), (300, 60, 420), (140, 600, 40)])
+def test_drawn_digits_on_a_large_canvas_are_recognised(height, left, top):
+    """Thick strokes at different sizes and places on an 800x800 canvas, through the same
+    preprocessing as the sketchpad."""
+    width = max(12, height // 12)
+    wrong = {}
+    for digit in range(10):
+        image = render(digit, canvas=800, left=left, top=top, height=height, width=width)
+        probs = predict.predict(sketch_value(image))
+        if max(probs, key=probs.get) != str(digit):
+            wrong[digit] = max(probs, key=probs.get)
+    assert not wrong, f"misread (drawn -> predicted): {wrong}"
