@@ -1,7 +1,7 @@
 """The PyTorch demo gallery: one Gradio tab per demo in demos.DEMOS.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--share] [--device auto|cpu|cuda]
-                  [--data-dir DIR] [--preload]
+python app.py [--host 127.0.0.1] [--port 7860] [--share] [--device auto|cpu|cuda]
+              [--data-dir DIR] [--preload]
 """
 
 import argparse
@@ -24,8 +24,10 @@ CONCURRENCY = 2  # requests run at once per event (the CPU has 2 cores; raise on
 def build_app() -> gr.Blocks:
     """The UI; no model is loaded here."""
     with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(f"# {TITLE}\nDeep-learning demos, each backed by a PyTorch model this "
-                    "project trains and ships. Open a tab's **About this model** to see how.")  # fmt: skip
+        gr.Markdown(
+            f"# {TITLE}\nDeep-learning demos, each backed by a PyTorch model this "
+            "project trains and ships. Open a tab's **About this model** to see how."
+        )
         with gr.Tabs():
             for key, (title, build, _) in DEMOS.items():
                 with gr.Tab(title, id=key):

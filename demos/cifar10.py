@@ -14,8 +14,10 @@ PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 
 # Sample photos that scikit-image ships in its wheel (no download): a cat, a rocket, a horse
 # silhouette and a coffee cup (not a CIFAR-10 class: the model must still pick one of ten).
-EXAMPLES = [str(Path(skimage.data.__file__).parent / name)
-            for name in ("chelsea.png", "rocket.jpg", "horse.png", "coffee.png")]  # fmt: skip
+EXAMPLES = [
+    str(Path(skimage.data.__file__).parent / name)
+    for name in ("chelsea.png", "rocket.jpg", "horse.png", "coffee.png")
+]
 
 
 @gpu
@@ -37,17 +39,23 @@ def preview(image: str) -> Image.Image:
 
 
 def build() -> None:
-    gr.Markdown("Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
-                "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels "
-                "the network was trained on.")  # fmt: skip
+    gr.Markdown(
+        "Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
+        "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels "
+        "the network was trained on."
+    )
     with gr.Row():
         with gr.Column():
             image = ImageUpload(label="Image", sources=["upload", "clipboard"], height=320)
             gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
         with gr.Column():
             label = gr.Label(num_top_classes=5, label="Prediction")
-            seen = gr.Image(label="What the model sees (32x32)", interactive=False,
-                            height=PREVIEW_SIZE + 40, buttons=[])  # fmt: skip
+            seen = gr.Image(
+                label="What the model sees (32x32)",
+                interactive=False,
+                height=PREVIEW_SIZE + 40,
+                buttons=[],
+            )
     about_panel(cifar10.INFO)
 
     image.change(classify, image, label, api_name="cifar10")

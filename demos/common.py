@@ -45,7 +45,9 @@ def user_errors(fn: Callable) -> Callable:
         except InputError as err:
             raise gr.Error(str(err), print_exception=False) from None
         except WeightsError as err:
-            raise gr.Error(f"This tab's model is unavailable: {err}", print_exception=False) from None
+            raise gr.Error(
+                f"This tab's model is unavailable: {err}", print_exception=False
+            ) from None
 
     return wrapper
 
@@ -62,15 +64,17 @@ def about_markdown(info: ModelInfo) -> str:
     else:
         tested = f"not measured yet: run `{info.eval_command}`"
     minutes = train.get("train_time_s", 0) / 60
-    return "\n".join([
-        f"- **Architecture:** {info.architecture}, {summary['params']:,} parameters",
-        f"- **Training data:** {info.training_data}",
-        f"- **Training:** {train.get('recipe', {}).get('epochs', '?')} epochs, "
-        f"{minutes:.0f} min on {train.get('hardware', '?')} (torch {train.get('torch', '?')})",
-        f"- **Test metric:** {tested}",
-        f"- **Runs on:** {pick_device().type}",
-        f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"- **Architecture:** {info.architecture}, {summary['params']:,} parameters",
+            f"- **Training data:** {info.training_data}",
+            f"- **Training:** {train.get('recipe', {}).get('epochs', '?')} epochs, "
+            f"{minutes:.0f} min on {train.get('hardware', '?')} (torch {train.get('torch', '?')})",
+            f"- **Test metric:** {tested}",
+            f"- **Runs on:** {pick_device().type}",
+            f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
+        ]
+    )
 
 
 def about_panel(info: ModelInfo) -> None:
@@ -84,10 +88,19 @@ def about_panel(info: ModelInfo) -> None:
             long = curves.melt(id_vars="epoch", value_vars=metrics, var_name="series")
             with gr.Row():
                 for name in metrics:
-                    gr.LinePlot(long[long.series == name], x="epoch", y="value",
-                                title=name.replace("_", " "), height=220)  # fmt: skip
+                    gr.LinePlot(
+                        long[long.series == name],
+                        x="epoch",
+                        y="value",
+                        title=name.replace("_", " "),
+                        height=220,
+                    )
         else:
             gr.Markdown(f"_No training log at `{info.log.name}`: curves not shown._")
         if info.confusion_image.is_file():
-            gr.Image(str(info.confusion_image), label="Confusion matrix (test split)",
-                     interactive=False, height=360)  # fmt: skip
+            gr.Image(
+                str(info.confusion_image),
+                label="Confusion matrix (test split)",
+                interactive=False,
+                height=360,
+            )

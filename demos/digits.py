@@ -45,15 +45,17 @@ def classify_sketch(sketch: dict | None):
     probs = digits.classify(image28[None])[0]
     top = int(probs.argmax())
     return (
-        {label: float(p) for label, p in zip(digits.LABELS, probs)},
+        {label: float(p) for label, p in zip(digits.LABELS, probs, strict=True)},
         enlarge(image28),
         f"Looks like a **{digits.LABELS[top]}** ({probs[top]:.0%}).",
     )
 
 
 def build() -> None:
-    gr.Markdown("Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
-                "and centred like the MNIST digits the network learned from.")  # fmt: skip
+    gr.Markdown(
+        "Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
+        "and centred like the MNIST digits the network learned from."
+    )
     with gr.Row():
         with gr.Column():
             sketch = gr.Sketchpad(
@@ -72,13 +74,23 @@ def build() -> None:
         with gr.Column():
             status = gr.Markdown("Draw a digit.")
             label = gr.Label(num_top_classes=3, label="Prediction")
-            preview = gr.Image(label="What the model sees (28x28)", interactive=False, height=240,
-                               buttons=[])  # fmt: skip
+            preview = gr.Image(
+                label="What the model sees (28x28)", interactive=False, height=240, buttons=[]
+            )
     about_panel(digits.INFO)
 
-    sketch.change(classify_sketch, sketch, [label, preview, status], api_name="digits_sketch",
-                  show_progress="hidden", trigger_mode="always_last")  # fmt: skip
+    sketch.change(
+        classify_sketch,
+        sketch,
+        [label, preview, status],
+        api_name="digits_sketch",
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
     upload.upload(classify_image, upload, label, api_name="digits")
     upload.upload(preview_image, upload, preview, api_name="digits_preview")
-    clear.click(lambda: (None, None, None, None, "Draw a digit."),
-                outputs=[sketch, upload, label, preview, status], api_visibility="private")  # fmt: skip
+    clear.click(
+        lambda: (None, None, None, None, "Draw a digit."),
+        outputs=[sketch, upload, label, preview, status],
+        api_visibility="private",
+    )

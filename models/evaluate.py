@@ -1,6 +1,6 @@
 """One evaluation entry point for every model: prints the metric on the real test split.
 
-    python -m models.evaluate MODEL [--limit N] [--write]     # MODEL: digits, cifar10
+python -m models.evaluate MODEL [--limit N] [--write]     # MODEL: digits, cifar10
 """
 
 import importlib

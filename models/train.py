@@ -1,7 +1,7 @@
 """One training entry point for every model:
 
-    python -m models.train MODEL [flags]          # e.g. digits, cifar10; MODEL --help lists flags
-    torchrun --nproc_per_node=N -m models.train MODEL [flags]   # data-parallel (DDP)
+python -m models.train MODEL [flags]          # e.g. digits, cifar10; MODEL --help lists flags
+torchrun --nproc_per_node=N -m models.train MODEL [flags]   # data-parallel (DDP)
 """
 
 import importlib

@@ -40,8 +40,9 @@ def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
         ("digits", DigitNet(DigitsConfig(widths=(4, 8, 8))), DigitsConfig(widths=(4, 8, 8))),
         ("cifar10", CifarNet(CifarConfig(widths=(8, 8, 8))), CifarConfig(widths=(8, 8, 8))),
     ):
-        save_weights(net.state_dict(), tmp_path / name / "default.safetensors",
-                     {"config": cfg.to_dict()})  # fmt: skip
+        save_weights(
+            net.state_dict(), tmp_path / name / "default.safetensors", {"config": cfg.to_dict()}
+        )
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
     return tmp_path
 
@@ -60,7 +61,12 @@ def app_url():
     loading.forget()
     blocks = app.build_app()
     port = free_port()
-    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                  max_file_size=app.MAX_FILE_BYTES, quiet=True)  # fmt: skip
+    blocks.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        max_file_size=app.MAX_FILE_BYTES,
+        quiet=True,
+    )
     yield f"http://127.0.0.1:{port}/"
     blocks.close()

@@ -11,10 +11,14 @@ from PIL import Image, ImageDraw
 Point = tuple[float, float]
 
 
-def arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, n: int = 16) -> list[Point]:
+def arc(
+    cx: float, cy: float, rx: float, ry: float, start: float, end: float, n: int = 16
+) -> list[Point]:
     """Points on an ellipse from angle `start` to `end` (degrees, 0 = right, 90 = down)."""
-    return [(cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a)))
-            for a in (start + (end - start) * i / (n - 1) for i in range(n))]  # fmt: skip
+    return [
+        (cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a)))
+        for a in (start + (end - start) * i / (n - 1) for i in range(n))
+    ]
 
 
 DIGIT_STROKES: dict[int, list[list[Point]]] = {
@@ -31,19 +35,32 @@ DIGIT_STROKES: dict[int, list[list[Point]]] = {
 }
 
 
-def to_canvas(strokes: list[list[Point]], left: float, top: float, height: float) -> list[list[Point]]:
+def to_canvas(
+    strokes: list[list[Point]], left: float, top: float, height: float
+) -> list[list[Point]]:
     """Strokes placed on a canvas: the digit's box is `height` tall, 0.7 x height wide."""
     width = 0.7 * height
     return [[(left + x * width, top + y * height) for x, y in stroke] for stroke in strokes]
 
 
-def render(digit: int, canvas: int = 800, left: float = 250, top: float = 150,
-           height: float = 500, width: int = 40, transparent: bool = False) -> Image.Image:  # fmt: skip
+def render(
+    digit: int,
+    canvas: int = 800,
+    left: float = 250,
+    top: float = 150,
+    height: float = 500,
+    width: int = 40,
+    transparent: bool = False,
+) -> Image.Image:
     """A drawn digit: black strokes `width` px thick on white (or on transparent) RGBA."""
-    image = Image.new("RGBA", (canvas, canvas), (0, 0, 0, 0) if transparent else (255, 255, 255, 255))
+    image = Image.new(
+        "RGBA", (canvas, canvas), (0, 0, 0, 0) if transparent else (255, 255, 255, 255)
+    )
     draw = ImageDraw.Draw(image)
     for stroke in to_canvas(DIGIT_STROKES[digit], left, top, height):
         draw.line(stroke, fill=(0, 0, 0, 255), width=width, joint="curve")
         for x, y in (stroke[0], stroke[-1]):  # round pen ends
-            draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=(0, 0, 0, 255))
+            draw.ellipse(
+                (x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=(0, 0, 0, 255)
+            )
     return image

@@ -14,8 +14,10 @@ from tests.strokes import render
 
 
 def test_importing_and_building_the_app_loads_no_model():
-    code = ("import app; from models.common.loading import loaded_keys; "
-            "app.build_app(); print(loaded_keys())")  # fmt: skip
+    code = (
+        "import app; from models.common.loading import loaded_keys; "
+        "app.build_app(); print(loaded_keys())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 

@@ -9,9 +9,16 @@ from demos.cifar10 import EXAMPLES
 from tests.strokes import DIGIT_STROKES
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = os.environ.get("GALLERY_SCREENSHOT")  # e.g. docs/screenshot.png, to refresh it
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
@@ -55,8 +62,9 @@ def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
     draw(page, panel.locator("[data-testid=image] canvas").first, DIGIT_STROKES[7])
     label = panel.locator("[data-testid=label-output-value]").first
     label.wait_for(timeout=20_000)
-    page.wait_for_function("el => el.textContent.trim() === '7'", arg=label.element_handle(),
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function(
+        "el => el.textContent.trim() === '7'", arg=label.element_handle(), timeout=20_000
+    )
     assert label.text_content().strip() == "7"
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT, full_page=False)
@@ -68,6 +76,7 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
     label = panel.locator("[data-testid=label-output-value]").first
     label.wait_for(timeout=20_000)
-    page.wait_for_function("el => el.textContent.trim() === 'cat'", arg=label.element_handle(),
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function(
+        "el => el.textContent.trim() === 'cat'", arg=label.element_handle(), timeout=20_000
+    )
     assert label.text_content().strip() == "cat"

@@ -11,8 +11,12 @@ from tests.conftest import DATA, needs_data
 
 
 def test_preprocess_gives_32x32_rgb_from_any_mode_and_shape():
-    for image in (Image.new("RGBA", (640, 480), (10, 200, 10, 255)), Image.new("L", (50, 300)),
-                  Image.new("CMYK", (33, 33)), Image.new("I;16", (100, 80))):  # fmt: skip
+    for image in (
+        Image.new("RGBA", (640, 480), (10, 200, 10, 255)),
+        Image.new("L", (50, 300)),
+        Image.new("CMYK", (33, 33)),
+        Image.new("I;16", (100, 80)),
+    ):
         small = predict.preprocess(image)
         assert small.size == (32, 32) and small.mode == "RGB"
 
@@ -50,7 +54,9 @@ def test_triangle_schedule_rises_to_one_then_falls_to_end():
     total = 100
     factors = [triangle(s, total, 0.2, 0.2, 0.0) for s in range(total + 1)]
     assert factors[0] == 0.2 and max(factors) == 1.0 and factors[20] == 1.0
-    assert abs(factors[-1]) < 1e-9 and all(a >= b for a, b in zip(factors[20:], factors[21:]))
+    assert abs(factors[-1]) < 1e-9 and all(
+        a >= b for a, b in zip(factors[20:], factors[21:], strict=True)
+    )
 
 
 def test_predict_returns_a_probability_per_class(tiny_weights_dir):
@@ -71,9 +77,23 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
 
     images, labels = load_cifar10(DATA, train=True, limit=6000)
     np.savez(cache / "cifar10_train.npz", images=images.numpy(), labels=labels.numpy())
-    train.main(["--dry-run", "--epochs", "1", "--batch-size", "64", "--data-dir", str(DATA),
-                "--cache-dir", str(cache), "--out", str(tmp_path / "cifar10"),
-                "--checkpoint", str(tmp_path / "ck.pt")])  # fmt: skip
+    train.main(
+        [
+            "--dry-run",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "64",
+            "--data-dir",
+            str(DATA),
+            "--cache-dir",
+            str(cache),
+            "--out",
+            str(tmp_path / "cifar10"),
+            "--checkpoint",
+            str(tmp_path / "ck.pt"),
+        ]
+    )
     probs = predict.predict(Image.new("RGB", (40, 40), "red"))
     assert len(probs) == 10
     assert (tmp_path / "cifar10" / "default.log.jsonl").read_text().count("\n") == 1

@@ -74,7 +74,9 @@ def test_loading_one_key_does_not_block_another(fresh_cache):
     t.join()
 
 
-@pytest.mark.parametrize("mode", ["RGB", "RGBA", "LA", "L", "1", "P", "CMYK", "YCbCr", "I;16", "I", "F"])
+@pytest.mark.parametrize(
+    "mode", ["RGB", "RGBA", "LA", "L", "1", "P", "CMYK", "YCbCr", "I;16", "I", "F"]
+)
 def test_odd_modes_become_8bit_rgb_with_transparency_over_white(mode):
     base = Image.new("RGB", (16, 8), (0, 0, 0))
     if mode in ("I;16", "I"):

@@ -24,8 +24,11 @@ def sketch_value(image: Image.Image) -> dict:
 
 def test_empty_or_cleared_canvas_asks_to_draw():
     blank = np.full((280, 280, 4), 255, dtype=np.uint8)
-    for value in ({"background": None, "layers": [], "composite": None}, None,
-                  sketch_value(Image.fromarray(blank))):  # fmt: skip
+    for value in (
+        {"background": None, "layers": [], "composite": None},
+        None,
+        sketch_value(Image.fromarray(blank)),
+    ):
         with pytest.raises(InputError, match="Draw a digit"):
             predict.preprocess(value)
 
@@ -52,7 +55,7 @@ def test_transparent_white_and_photo_backgrounds_give_the_same_input():
 
 
 def test_sixteen_bit_and_cmyk_uploads_are_accepted():
-    gray16 = Image.fromarray((np.asarray(render(7).convert("L"), dtype=np.uint16) * 257))
+    gray16 = Image.fromarray(np.asarray(render(7).convert("L"), dtype=np.uint16) * 257)
     cmyk = render(7).convert("RGB").convert("CMYK")
     expected = predict.preprocess(render(7).convert("RGB"))
     for image in (gray16, cmyk):
@@ -69,8 +72,19 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
     from models.digits import train
 
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    train.main(["--dry-run", "--epochs", "2", "--data-dir", str(DATA),
-                "--out", str(tmp_path / "digits"), "--checkpoint", str(tmp_path / "ck.pt")])  # fmt: skip
+    train.main(
+        [
+            "--dry-run",
+            "--epochs",
+            "2",
+            "--data-dir",
+            str(DATA),
+            "--out",
+            str(tmp_path / "digits"),
+            "--checkpoint",
+            str(tmp_path / "ck.pt"),
+        ]
+    )
     probs = predict.predict(render(4))
     assert set(probs) == {str(d) for d in range(10)}
     assert abs(sum(probs.values()) - 1) < 1e-4

@@ -1,8 +1,8 @@
 """Accuracy of the shipped CIFAR-10 weights on the 10,000 test images.
 
-    python -m models.evaluate cifar10            # accuracy without TTA, with mirror, with mirror+shift
-    python -m models.evaluate cifar10 --write    # also writes weights/<variant>.metrics.json
-                                                 # and weights/<variant>.confusion.png
+python -m models.evaluate cifar10            # accuracy without TTA, with mirror, with mirror+shift
+python -m models.evaluate cifar10 --write    # also writes weights/<variant>.metrics.json
+                                             # and weights/<variant>.confusion.png
 """
 
 import argparse
@@ -26,8 +26,12 @@ def evaluate(data_root: Path, variant: str = "default", limit: int | None = None
     truth = labels.numpy()
     result: dict = {"split": "CIFAR-10 test", "n": len(truth)}
     for level in (0, 1, 2):
-        probs = torch.cat([predict.classify(images[i : i + 500].float() / 255, net, level)
-                           for i in range(0, len(images), 500)]).numpy()  # fmt: skip
+        probs = torch.cat(
+            [
+                predict.classify(images[i : i + 500].float() / 255, net, level)
+                for i in range(0, len(images), 500)
+            ]
+        ).numpy()
         result[f"accuracy_tta{level}"] = float((probs.argmax(1) == truth).mean())
         if level == predict.TTA_LEVEL:
             result["accuracy"] = result[f"accuracy_tta{level}"]
@@ -50,9 +54,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         weights = predict.weights_path(args.variant)
         write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
-        plot_confusion(np.array(result["confusion"]), LABELS,
-                       weights.with_name(f"{args.variant}.confusion.png"),
-                       f"CIFAR-10 test, accuracy {result['accuracy']:.2%}")  # fmt: skip
+        plot_confusion(
+            np.array(result["confusion"]),
+            LABELS,
+            weights.with_name(f"{args.variant}.confusion.png"),
+            f"CIFAR-10 test, accuracy {result['accuracy']:.2%}",
+        )
         print(f"wrote metrics and confusion matrix next to {weights}")
 
 

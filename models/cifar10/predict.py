@@ -1,7 +1,7 @@
 """CIFAR-10 inference: centre-crop any image to a square, resize to 32x32, classify.
 
-    from models.cifar10.predict import predict
-    predict("cat.jpg")   # {"cat": 0.91, "dog": 0.05, ...}
+from models.cifar10.predict import predict
+predict("cat.jpg")   # {"cat": 0.91, "dog": 0.05, ...}
 """
 
 from pathlib import Path
@@ -63,4 +63,4 @@ def classify(batch: torch.Tensor, net: CifarNet | None = None, tta_level: int = 
 def predict(image: ImageInput) -> dict[str, float]:
     """Class probabilities {"airplane": p, ..., "truck": p} for any image."""
     probs = classify(to_tensor(preprocess(image))[None])[0]
-    return {label: float(p) for label, p in zip(LABELS, probs)}
+    return {label: float(p) for label, p in zip(LABELS, probs, strict=True)}

@@ -20,8 +20,14 @@ from tqdm import tqdm
 from models.cifar10.data import cached_cifar10
 from models.cifar10.net import CifarNet, Config, predict_tta
 from models.common.training import (
-    Checkpoint, TrainLog, all_reduce_mean, base_parser, hardware, init_distributed, seed_everything,
-)  # fmt: skip
+    Checkpoint,
+    TrainLog,
+    all_reduce_mean,
+    base_parser,
+    hardware,
+    init_distributed,
+    seed_everything,
+)
 from models.common.weights import save_weights
 
 HYP = {
@@ -44,7 +50,9 @@ def augment(images: torch.Tensor, pad: int) -> torch.Tensor:
     images = torch.where(flip.view(-1, 1, 1, 1), images.flip(-1), images)
     padded = F.pad(images, (pad,) * 4, mode="reflect")
     dy, dx = torch.randint(0, 2 * pad + 1, (2, n)).tolist()
-    return torch.stack([padded[i, :, y : y + h, x : x + w] for i, (y, x) in enumerate(zip(dy, dx))])
+    return torch.stack(
+        [padded[i, :, y : y + h, x : x + w] for i, (y, x) in enumerate(zip(dy, dx, strict=True))]
+    )
 
 
 def triangle(step: int, total: int, start: float, peak: float, end: float) -> float:
@@ -61,7 +69,9 @@ def accuracy(net: nn.Module, images, labels, device, tta_level=0, bs=1000) -> fl
     correct = 0
     for i in range(0, len(images), bs):
         x = images[i : i + bs].to(device).float() / 255
-        correct += (predict_tta(net, x, tta_level).argmax(1).cpu() == labels[i : i + bs]).sum().item()
+        correct += (
+            (predict_tta(net, x, tta_level).argmax(1).cpu() == labels[i : i + bs]).sum().item()
+        )
     return correct / len(images)
 
 
@@ -146,13 +156,22 @@ def main(argv: list[str] | None = None) -> None:
         val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
         train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp)
         if ddp.is_main:
-            log.write(round(epoch, 2), train_loss=train_loss, val_acc=val_acc,
-                      lr_factor=factor, time_s=time.time() - start)  # fmt: skip
+            log.write(
+                round(epoch, 2),
+                train_loss=train_loss,
+                val_acc=val_acc,
+                lr_factor=factor,
+                time_s=time.time() - start,
+            )
             progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
-            checkpoint.save({
-                "model": net.state_dict(), "optimizer": optimizer.state_dict(),
-                "step": step, "elapsed": time.time() - start,
-            })  # fmt: skip
+            checkpoint.save(
+                {
+                    "model": net.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "step": step,
+                    "elapsed": time.time() - start,
+                }
+            )
     progress.close()
 
     if ddp.is_main:
@@ -161,8 +180,14 @@ def main(argv: list[str] | None = None) -> None:
         meta = {
             "config": cfg.to_dict(),
             "train": {
-                "recipe": {**HYP, "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
-                           "seed": args.seed, "optimizer": "SGD Nesterov + triangle"},  # fmt: skip
+                "recipe": {
+                    **HYP,
+                    "epochs": args.epochs,
+                    "lr": args.lr,
+                    "batch_size": args.batch_size,
+                    "seed": args.seed,
+                    "optimizer": "SGD Nesterov + triangle",
+                },
                 "val_acc": val_acc,
                 "val_acc_tta": val_tta,
                 "train_time_s": round(time.time() - start, 1),

@@ -30,8 +30,9 @@ def plot_confusion(counts: np.ndarray, labels: list[str], path: Path, title: str
     ax.set_ylabel("true")
     ax.set_title(title)
     for (i, j), n in np.ndenumerate(counts):
-        ax.text(j, i, str(n), ha="center", va="center", fontsize=7,
-                color="white" if i == j else "black")  # fmt: skip
+        ax.text(
+            j, i, str(n), ha="center", va="center", fontsize=7, color="white" if i == j else "black"
+        )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
@@ -40,7 +41,9 @@ def plot_confusion(counts: np.ndarray, labels: list[str], path: Path, title: str
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
         return out.stdout.strip() or "unknown"
     except OSError:
         return "unknown"

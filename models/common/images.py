@@ -31,7 +31,9 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
     else:
         path = Path(source)
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"The file is over {MAX_FILE_BYTES // 2**20} MB; upload a smaller one.")
+            raise InputError(
+                f"The file is over {MAX_FILE_BYTES // 2**20} MB; upload a smaller one."
+            )
         try:
             image = Image.open(path)
             if image.width * image.height > MAX_PIXELS:
@@ -43,7 +45,9 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
             image = ImageOps.exif_transpose(image)
             image.load()
         except (UnidentifiedImageError, Image.DecompressionBombError) as err:
-            raise InputError("This file is not an image that can be read (PNG, JPEG, WebP, ...).") from err
+            raise InputError(
+                "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
+            ) from err
         except OSError as err:  # truncated or corrupt data
             raise InputError(f"The image file is damaged and cannot be decoded ({err}).") from err
     if max(image.size) > max_side:

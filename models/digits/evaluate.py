@@ -1,8 +1,8 @@
 """Accuracy of the shipped digits weights on the 10,000 MNIST test digits.
 
-    python -m models.evaluate digits             # prints accuracy and the confusion matrix
-    python -m models.evaluate digits --write     # also writes weights/<variant>.metrics.json
-                                                 # and weights/<variant>.confusion.png
+python -m models.evaluate digits             # prints accuracy and the confusion matrix
+python -m models.evaluate digits --write     # also writes weights/<variant>.metrics.json
+                                             # and weights/<variant>.confusion.png
 """
 
 import argparse
@@ -24,8 +24,12 @@ def evaluate(data_root: Path, variant: str = "default", limit: int | None = None
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
     net = predict.load(variant)
-    probs = np.concatenate([predict.classify(images[i : i + 1000, 0].numpy(), net)
-                            for i in range(0, len(images), 1000)])  # fmt: skip
+    probs = np.concatenate(
+        [
+            predict.classify(images[i : i + 1000, 0].numpy(), net)
+            for i in range(0, len(images), 1000)
+        ]
+    )
     predictions = probs.argmax(1)
     truth = labels.numpy()
     return {
@@ -49,9 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         weights = predict.weights_path(args.variant)
         write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
-        plot_confusion(np.array(result["confusion"]), LABELS,
-                       weights.with_name(f"{args.variant}.confusion.png"),
-                       f"Digits: MNIST test, accuracy {result['accuracy']:.2%}")  # fmt: skip
+        plot_confusion(
+            np.array(result["confusion"]),
+            LABELS,
+            weights.with_name(f"{args.variant}.confusion.png"),
+            f"Digits: MNIST test, accuracy {result['accuracy']:.2%}",
+        )
         print(f"wrote metrics and confusion matrix next to {weights}")
 
 

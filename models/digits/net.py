@@ -38,10 +38,15 @@ class DigitNet(nn.Module):
         w1, w2, w3 = cfg.widths
         self.cfg = cfg
         self.features = nn.Sequential(
-            conv_bn(1, w1), nn.MaxPool2d(2),
-            conv_bn(w1, w2), conv_bn(w2, w2), nn.MaxPool2d(2),
-            conv_bn(w2, w3), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-        )  # fmt: skip
+            conv_bn(1, w1),
+            nn.MaxPool2d(2),
+            conv_bn(w1, w2),
+            conv_bn(w2, w2),
+            nn.MaxPool2d(2),
+            conv_bn(w2, w3),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
+        )
         self.classifier = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(w3, len(LABELS)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

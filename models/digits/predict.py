@@ -1,7 +1,7 @@
 """Digits inference: MNIST-style preprocessing of a sketch or photo, then the CNN.
 
-    from models.digits.predict import predict
-    predict("seven.png")   # {"7": 0.98, "1": 0.01, ...}
+from models.digits.predict import predict
+predict("seven.png")   # {"7": 0.98, "1": 0.01, ...}
 """
 
 from pathlib import Path
@@ -107,4 +107,4 @@ def classify(images: np.ndarray, net: DigitNet | None = None) -> np.ndarray:
 def predict(value: dict | ImageInput | None) -> dict[str, float]:
     """Class probabilities {"0": p0, ..., "9": p9} for a sketch or an image of one digit."""
     probs = classify(preprocess(value)[None])[0]
-    return {label: float(p) for label, p in zip(LABELS, probs)}
+    return {label: float(p) for label, p in zip(LABELS, probs, strict=True)}

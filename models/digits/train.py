@@ -18,8 +18,14 @@ from torch import nn
 from tqdm import tqdm
 
 from models.common.training import (
-    Checkpoint, TrainLog, all_reduce_mean, base_parser, hardware, init_distributed, seed_everything,
-)  # fmt: skip
+    Checkpoint,
+    TrainLog,
+    all_reduce_mean,
+    base_parser,
+    hardware,
+    init_distributed,
+    seed_everything,
+)
 from models.common.weights import save_weights
 from models.digits.net import Config, DigitNet
 
@@ -139,21 +145,37 @@ def main(argv: list[str] | None = None) -> None:
         val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
         train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp)
         if ddp.is_main:
-            log.write(round(epoch, 2), train_loss=train_loss, val_acc=val_acc,
-                      lr=schedule.get_last_lr()[0], time_s=time.time() - start)  # fmt: skip
+            log.write(
+                round(epoch, 2),
+                train_loss=train_loss,
+                val_acc=val_acc,
+                lr=schedule.get_last_lr()[0],
+                time_s=time.time() - start,
+            )
             progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
-            checkpoint.save({
-                "model": net.state_dict(), "optimizer": optimizer.state_dict(),
-                "schedule": schedule.state_dict(), "step": step, "elapsed": time.time() - start,
-            })  # fmt: skip
+            checkpoint.save(
+                {
+                    "model": net.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict(),
+                    "step": step,
+                    "elapsed": time.time() - start,
+                }
+            )
     progress.close()
 
     if ddp.is_main:
         meta = {
             "config": cfg.to_dict(),
             "train": {
-                "recipe": {**HYP, "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
-                           "seed": args.seed, "optimizer": "AdamW + one-cycle"},  # fmt: skip
+                "recipe": {
+                    **HYP,
+                    "epochs": args.epochs,
+                    "lr": args.lr,
+                    "batch_size": args.batch_size,
+                    "seed": args.seed,
+                    "optimizer": "AdamW + one-cycle",
+                },
                 "val_acc": val_acc,
                 "train_time_s": round(time.time() - start, 1),
                 "hardware": f"{hardware()} x{ddp.world_size}",
