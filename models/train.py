@@ -7,7 +7,7 @@ torchrun --nproc_per_node=N -m models.train MODEL [flags]   # data-parallel (DDP
 import importlib
 import sys
 
-MODELS = ("digits", "cifar10")
+MODELS = ("digits", "cifar10", "sentiment")
 
 
 def main() -> None:

@@ -1,0 +1,52 @@
+"""TextCNN (Kim, 2014) over jieba word embeddings: parallel 1-D convolutions of several widths,
+max-pooled over time, then a linear classifier."""
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+LABELS = ["negative", "positive"]
+
+
+@dataclass
+class Config:
+    vocab_size: int = 50000
+    embed_dim: int = 128
+    widths: tuple[int, ...] = (1, 2, 3, 4, 5)  # n-gram sizes the filters span
+    filters: int = 128  # per width
+    dropout: float = 0.5
+    max_tokens: int = 256  # longer reviews are cut (the app says so)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Config":
+        return cls(**{**d, "widths": tuple(d["widths"])})
+
+
+class TextCNN(nn.Module):
+    def __init__(self, cfg: Config = Config()):
+        super().__init__()
+        self.cfg = cfg
+        self.embedding = nn.Embedding(cfg.vocab_size, cfg.embed_dim, padding_idx=0)
+        self.convs = nn.ModuleList(
+            nn.Conv1d(cfg.embed_dim, cfg.filters, w, padding=w - 1) for w in cfg.widths
+        )
+        self.dropout = nn.Dropout(cfg.dropout)
+        self.head = nn.Linear(cfg.filters * len(cfg.widths), len(LABELS))
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids (N, T) token ids, 0 = padding -> logits (N, 2)."""
+        return self.classify(self.embedding(ids), ids != 0)
+
+    def classify(self, embedded: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Logits from embeddings (N, T, E); split out so attributions can scale embeddings."""
+        x = self.dropout(embedded).transpose(1, 2)  # (N, E, T)
+        pooled = []
+        for conv in self.convs:
+            h = torch.relu(conv(x))[..., : mask.shape[1]]  # (N, F, T), 'same'-aligned
+            h = h.masked_fill(~mask[:, None, :], 0.0)
+            pooled.append(h.max(dim=2).values)
+        return self.head(self.dropout(torch.cat(pooled, dim=1)))

@@ -1,0 +1,84 @@
+"""Chinese text for the sentiment model: normalisation, jieba tokens, the vocabulary.
+
+No stop-word removal: the usual Chinese stop-word lists contain 不, 没, 很, 太 and ！, which
+carry the sentiment of a review. A small user dictionary keeps common opinion phrases whole
+(jieba would split 性价比 or 物超所值), so each gets one embedding and one attribution.
+"""
+
+import json
+import re
+import threading
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+PAD, UNK = "<pad>", "<unk>"
+OPINION_PHRASES = [
+    "性价比", "物超所值", "物有所值", "不值", "不错", "不好", "不行", "不满意", "很满意", "差评",
+    "好评", "五星", "一星", "太差", "很差", "一般般", "还行", "还可以", "失望", "后悔", "推荐",
+    "不推荐", "划算", "不划算", "卡顿", "发热", "死机", "掉色", "起球", "服务态度", "态度好",
+    "态度差", "不耐用", "很好用", "不好用", "没想到", "再也不", "下次还", "回头客",
+]  # fmt: skip
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACES = re.compile(r"\s+")
+_jieba_lock = threading.Lock()
+_jieba = None
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits to ASCII), no BOM, single spaces, trimmed."""
+    text = unicodedata.normalize("NFKC", text.replace("\ufeff", ""))
+    return _SPACES.sub(" ", text).strip()
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of Chinese characters among the non-space characters."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(bool(_CJK.match(c)) for c in chars) / max(len(chars), 1)
+
+
+def _tokenizer():
+    """jieba's default dictionary plus the opinion phrases, initialised once (thread-safe)."""
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(60)  # its "Building prefix dict" notice is noise
+            tokenizer = jieba.Tokenizer()
+            for phrase in OPINION_PHRASES:
+                tokenizer.add_word(phrase, freq=20000)
+            _jieba = tokenizer
+    return _jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words of the normalised text, spaces dropped, English lower-cased."""
+    return [w.lower() for w in _tokenizer().lcut(normalize(text)) if not w.isspace()]
+
+
+class Vocab:
+    """Token <-> id; id 0 pads, id 1 stands for every unknown token."""
+
+    def __init__(self, tokens: list[str]):
+        self.itos = [PAD, UNK] + [t for t in tokens if t not in (PAD, UNK)]
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+
+    @classmethod
+    def build(cls, tokenized: list[list[str]], min_count: int = 2, max_size: int = 60000):
+        counts = Counter(t for tokens in tokenized for t in tokens)
+        frequent = [t for t, n in counts.most_common(max_size) if n >= min_count]
+        return cls(frequent)
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, tokens: list[str]) -> list[int]:
+        return [self.stoi.get(t, 1) for t in tokens]
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.itos, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, path: Path) -> "Vocab":
+        return cls(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,168 @@
+"""Train the Chinese sentiment TextCNN on the review corpora (see data.py for the splits).
+
+    python -m models.train sentiment                # a few minutes on 2 CPU cores, see CARD.md
+    python -m models.train sentiment --resume
+
+Class-weighted cross-entropy; the epoch with the best ChnSentiCorp dev accuracy is kept.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from models.common.training import (
+    Checkpoint,
+    TrainLog,
+    base_parser,
+    hardware,
+    init_distributed,
+    seed_everything,
+)
+from models.common.weights import save_weights
+from models.sentiment.data import Review, make_splits
+from models.sentiment.net import Config, TextCNN
+from models.sentiment.text import Vocab, normalize, tokenize
+
+HYP = {
+    "min_count": 2,  # rarer tokens become <unk>
+    "max_vocab": 40000,
+    "weight_decay": 1e-5,
+    "label_smoothing": 0.05,
+}
+
+
+def tokenize_all(reviews: list[Review], cache: Path) -> dict[str, list[str]]:
+    """jieba tokens per normalised text, cached on disk (tokenising 70k reviews takes a minute)."""
+    tokens: dict[str, list[str]] = json.loads(cache.read_text()) if cache.is_file() else {}
+    missing = {normalize(r.text) for r in reviews} - tokens.keys()
+    for text in tqdm(sorted(missing), desc="jieba", disable=not missing):
+        tokens[text] = tokenize(text)
+    if missing:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(tokens, ensure_ascii=False))
+    return tokens
+
+
+def encode(reviews, tokens, vocab: Vocab, max_tokens: int):
+    ids = [vocab.encode(tokens[normalize(r.text)][:max_tokens]) or [1] for r in reviews]
+    return ids, torch.tensor([r.label for r in reviews])
+
+
+def pad(batch: list[list[int]]) -> torch.Tensor:
+    out = torch.zeros(len(batch), max(len(s) for s in batch), dtype=torch.long)
+    for i, s in enumerate(batch):
+        out[i, : len(s)] = torch.tensor(s)
+    return out
+
+
+@torch.no_grad()
+def accuracy(net: nn.Module, ids: list[list[int]], labels: torch.Tensor, device, bs=256) -> float:
+    net.eval()
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths pad less
+    correct = 0
+    for i in range(0, len(order), bs):
+        idx = order[i : i + bs]
+        pred = net(pad([ids[j] for j in idx]).to(device)).argmax(1).cpu()
+        correct += (pred == labels[idx]).sum().item()
+    return correct / len(ids)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = base_parser("sentiment", epochs=5, lr=2e-3, batch_size=64)
+    parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    ddp, device = init_distributed(args.device)
+    if ddp.enabled:
+        raise SystemExit("the sentiment model trains in minutes on one device; run it without torchrun")
+
+    splits = make_splits(args.data_dir, args.seed)
+    if args.dry_run:
+        splits = {k: v[:300] for k, v in splits.items()}
+    tokens = tokenize_all([r for rows in splits.values() for r in rows],
+                          args.cache_dir / "sentiment_tokens.json")  # fmt: skip
+    cfg = Config()
+    vocab = Vocab.build([tokens[normalize(r.text)] for r in splits["train"]],
+                        HYP["min_count"], HYP["max_vocab"])  # fmt: skip
+    cfg.vocab_size = len(vocab)
+    train_ids, train_y = encode(splits["train"], tokens, vocab, cfg.max_tokens)
+    dev_ids, dev_y = encode(splits["dev"], tokens, vocab, cfg.max_tokens)
+
+    net = TextCNN(cfg).to(device)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=HYP["weight_decay"])
+    counts = torch.bincount(train_y, minlength=2).float()
+    class_weight = (counts.sum() / (2 * counts)).to(device)  # balanced classes
+    loss_fn = nn.CrossEntropyLoss(weight=class_weight, label_smoothing=HYP["label_smoothing"])
+    steps_per_epoch = 1 if args.dry_run else len(train_ids) // args.batch_size
+    total_steps = max(1, round(args.epochs * steps_per_epoch))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.lr, total_steps=total_steps,
+                                                   pct_start=0.1)  # fmt: skip
+
+    checkpoint = Checkpoint(args.checkpoint)
+    step, elapsed, best = 0, 0.0, {"dev_acc": -1.0}
+    if args.resume and (state := checkpoint.load()) is not None:
+        net.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        step, elapsed, best = state["step"], state["elapsed"], state["best"]
+        print(f"resumed from {args.checkpoint} at step {step}/{total_steps}")
+    log = TrainLog(args.out / f"{args.variant}.log.jsonl", args.tensorboard, resume=step > 0)
+
+    start = time.time() - elapsed
+    progress = tqdm(total=total_steps, initial=step, desc="sentiment")
+    while step < total_steps:
+        net.train()
+        perm = torch.randperm(len(train_ids)).tolist()
+        epoch_loss, batches = 0.0, 0
+        for i in range(steps_per_epoch):
+            if step >= total_steps:
+                break
+            idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
+            x = pad([train_ids[j] for j in idx]).to(device)
+            loss = loss_fn(net(x), train_y[idx].to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            step, batches, epoch_loss = step + 1, batches + 1, epoch_loss + loss.item()
+            progress.update()
+        epoch = step / steps_per_epoch
+        dev_acc = accuracy(net, dev_ids, dev_y, device)
+        log.write(round(epoch, 2), train_loss=epoch_loss / max(batches, 1), val_acc=dev_acc,
+                  lr=schedule.get_last_lr()[0], time_s=time.time() - start)  # fmt: skip
+        progress.write(f"epoch {epoch:.1f}: train loss {epoch_loss / max(batches, 1):.4f}, dev acc {dev_acc:.4f}")
+        if dev_acc > best["dev_acc"]:  # model selection on ChnSentiCorp dev
+            best = {"dev_acc": dev_acc, "epoch": epoch,
+                    "state": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}}  # fmt: skip
+        checkpoint.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(),
+                         "schedule": schedule.state_dict(), "step": step,
+                         "elapsed": time.time() - start, "best": best})  # fmt: skip
+    progress.close()
+
+    meta = {
+        "config": cfg.to_dict(),
+        "train": {
+            "recipe": {**HYP, "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
+                       "seed": args.seed, "optimizer": "AdamW + one-cycle",
+                       "selected_epoch": best["epoch"], "train_reviews": len(train_ids)},  # fmt: skip
+            "val_acc": best["dev_acc"],
+            "train_time_s": round(time.time() - start, 1),
+            "hardware": hardware(),
+            "torch": torch.__version__,
+            "dry_run": args.dry_run,
+        },
+    }
+    path = args.out / f"{args.variant}.safetensors"
+    save_weights(best["state"], path, meta, half=True)
+    vocab.save(args.out / f"{args.variant}.vocab.json")
+    print(f"wrote {path} and its vocabulary (dev acc {best['dev_acc']:.4f}, epoch {best['epoch']})")
+
+
+if __name__ == "__main__":
+    main()
