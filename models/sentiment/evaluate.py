@@ -1,0 +1,84 @@
+"""Accuracy of the shipped sentiment model on ChnSentiCorp dev and on the held-out part of
+each extra corpus, side by side with the snownlp package's sentiment on the same reviews.
+
+    python -m models.evaluate sentiment              # prints the table
+    python -m models.evaluate sentiment --write      # also writes weights/<variant>.metrics.json
+    python -m models.evaluate sentiment --no-snownlp # skip the baseline (it is slow)
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from models.common.evaluation import confusion_matrix, plot_confusion, write_metrics
+from models.common.paths import data_dir
+from models.sentiment import predict
+from models.sentiment.data import Review, make_splits
+from models.sentiment.net import LABELS
+
+
+def predictions(reviews: list[Review], variant: str = "default") -> np.ndarray:
+    return (
+        np.array(predict.predict_batch([r.text for r in reviews], predict.get_model(variant)))
+        >= 0.5
+    )
+
+
+def accuracy_on(reviews: list[Review], variant: str = "default") -> float:
+    truth = np.array([r.label for r in reviews])
+    return float((predictions(reviews, variant) == truth).mean())
+
+
+def snownlp_accuracy(reviews: list[Review]) -> float:
+    """The snownlp package's own sentiment (a naive Bayes model trained on shopping reviews)."""
+    from snownlp import SnowNLP
+
+    hits = [(SnowNLP(r.text).sentiments >= 0.5) == bool(r.label) for r in reviews if r.text.strip()]
+    return float(np.mean(hits))
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m models.evaluate sentiment", description=__doc__)
+    p.add_argument("--data-dir", type=Path, default=data_dir())
+    p.add_argument("--variant", default="default")
+    p.add_argument("--no-snownlp", action="store_true", help="skip the snownlp baseline")
+    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
+    args = p.parse_args(argv)
+
+    splits = make_splits(args.data_dir)
+    eval_splits = {k: v for k, v in splits.items() if k != "train"}
+    result: dict = {"split": "ChnSentiCorp dev", "n": len(splits["dev"])}
+    print(f"{'split':28s} {'n':>6s} {'ours':>8s} {'snownlp':>8s}")
+    for name, reviews in eval_splits.items():
+        start = time.perf_counter()
+        ours = accuracy_on(reviews, args.variant)
+        seconds = time.perf_counter() - start
+        base = None if args.no_snownlp else snownlp_accuracy(reviews)
+        result[f"accuracy_{name}"] = ours
+        if base is not None:
+            result[f"snownlp_{name}"] = base
+        print(
+            f"{name:28s} {len(reviews):6d} {ours:8.4f} {'' if base is None else f'{base:8.4f}'}"
+            f"   ({1000 * seconds / len(reviews):.2f} ms/review batched)"
+        )
+    result["accuracy"] = result["accuracy_dev"]
+    truth = np.array([r.label for r in splits["dev"]])
+    result["confusion"] = confusion_matrix(
+        predictions(splits["dev"], args.variant).astype(int), truth, 2
+    ).tolist()
+    if args.write:
+        weights = predict.weights_path(args.variant)
+        write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
+        plot_confusion(
+            np.array(result["confusion"]),
+            LABELS,
+            weights.with_name(f"{args.variant}.confusion.png"),
+            f"Sentiment: ChnSentiCorp dev, accuracy {result['accuracy']:.2%}",
+        )
+        print(f"wrote metrics and confusion matrix next to {weights}")
+
+
+if __name__ == "__main__":
+    main()

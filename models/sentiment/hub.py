@@ -1,0 +1,72 @@
+"""The optional pretrained model: a Chinese RoBERTa fine-tuned for review sentiment, from the
+Hugging Face Hub through transformers.
+
+Why uer/roberta-base-finetuned-jd-binary-chinese: it is trained for exactly this task (binary
+positive/negative on JD.com product reviews, the same kind of text as our corpora), it is
+widely used (UER-py, Zhao et al. 2019), base-sized (~100 M parameters, fine on a CPU), and
+its labels say plainly which is which. Without internet it cannot be downloaded; the tab then
+says so and keeps using the model trained here.
+"""
+
+import os
+
+import torch
+
+from models.common.errors import InputError, ModelUnavailable
+from models.common.loading import load_once
+from models.sentiment.net import LABELS
+
+HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"
+MAX_TOKENS = 512
+
+
+class HubUnavailable(ModelUnavailable):
+    """The pretrained model could not be loaded (no internet, or no such model)."""
+
+
+def load(model_id: str = HUB_MODEL):
+    """(tokenizer, model, index of the positive label) for a Hub id or a local folder."""
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")  # never hang long on a dead network
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_id)
+        model = AutoModelForSequenceClassification.from_pretrained(model_id).eval()
+    except (OSError, ValueError) as err:
+        raise HubUnavailable(
+            f"The pretrained model {model_id} could not be loaded from the Hugging Face Hub "
+            "(this needs internet access). The model trained here still works."
+        ) from err
+    labels = {i: str(name).lower() for i, name in model.config.id2label.items()}
+    positive = [i for i, name in labels.items() if name.startswith("pos")]
+    if len(labels) != 2 or len(positive) != 1:
+        raise HubUnavailable(f"{model_id} is not a binary positive/negative model: {labels}")
+    return tokenizer, model, positive[0]
+
+
+def get_model(model_id: str = HUB_MODEL):
+    return load_once(f"sentiment/hub/{model_id}", lambda: load(model_id))
+
+
+@torch.no_grad()
+def predict_batch(texts: list[str], model_id: str = HUB_MODEL, bs: int = 16) -> list[float]:
+    """P(positive) per text."""
+    if not texts:
+        raise InputError("Type or paste a review first.")
+    tokenizer, model, positive = get_model(model_id)
+    out: list[float] = []
+    for i in range(0, len(texts), bs):
+        batch = tokenizer(
+            texts[i : i + bs],
+            padding=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+            return_tensors="pt",
+        )
+        out += model(**batch).logits.softmax(-1)[:, positive].tolist()
+    return out
+
+
+def predict(text: str, model_id: str = HUB_MODEL) -> dict[str, float]:
+    p = predict_batch([text], model_id)[0]
+    return dict(zip(LABELS, (1 - p, p), strict=True))

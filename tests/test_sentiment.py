@@ -1,0 +1,155 @@
+"""Chinese sentiment: tokens, vocabulary, attributions, batch files, quality, the Hub option."""
+
+import math
+
+import pytest
+import torch
+
+from models.common.errors import InputError
+from models.sentiment import hub
+from models.sentiment import predict as sentiment
+from models.sentiment.net import Config, TextCNN
+from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize
+from tests.conftest import DATA, needs_data
+
+
+def test_tokenize_keeps_opinion_phrases_whole_and_normalises():
+    tokens = tokenize("\ufeff这款手机性价比很高，ＡＢＣ  不推荐买贵的")
+    assert "性价比" in tokens and "不推荐" in tokens
+    assert "abc" in tokens and " " not in tokens
+    assert normalize("\ufeff  好　评 ") == "好 评"
+
+
+def test_vocab_maps_unknown_words_to_unk_and_round_trips(tmp_path):
+    vocab = Vocab.build([["好", "好", "差"], ["好", "差", "一次"]], min_count=2)
+    assert vocab.itos[:2] == ["<pad>", "<unk>"]
+    assert vocab.encode(["好", "从没见过"]) == [vocab.stoi["好"], 1]
+    assert "一次" not in vocab.stoi  # seen once
+    vocab.save(tmp_path / "v.json")
+    assert Vocab.load(tmp_path / "v.json").itos == vocab.itos
+
+
+def test_integrated_gradients_add_up_to_the_margin_change():
+    torch.manual_seed(0)
+    net = TextCNN(Config(vocab_size=50, embed_dim=16, widths=(1, 2), filters=8)).eval()
+    ids = torch.randint(2, 50, (1, 12))
+    attributions = sentiment.integrated_gradients(net, ids, steps=512)
+    with torch.no_grad():
+        logits = net(ids)[0]
+        empty = net.classify(torch.zeros(1, 12, 16), torch.ones(1, 12, dtype=torch.bool))[0]
+    change = (logits[1] - logits[0]) - (empty[1] - empty[0])
+    assert attributions.shape == (12,)
+    assert abs(attributions.sum().item() - change.item()) < 0.02 * max(1.0, abs(change.item()))
+
+
+def test_attributions_credit_the_words_a_trained_model_relies_on():
+    """A model trained here on 'good'(2) -> positive, 'bad'(3) -> negative, with filler words."""
+    torch.manual_seed(0)
+    net = TextCNN(Config(vocab_size=20, embed_dim=8, widths=(1,), filters=8, dropout=0.0))
+    x = torch.randint(4, 20, (256, 6))
+    y = torch.randint(0, 2, (256,))
+    x[torch.arange(256), torch.randint(0, 6, (256,))] = torch.where(y == 1, 2, 3)
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    for _ in range(100):
+        loss = torch.nn.functional.cross_entropy(net(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    net.eval()
+    sample = torch.tensor([[5, 2, 7, 8, 3, 9]])  # both words in one review
+    attributions = sentiment.integrated_gradients(net, sample)
+    order = attributions.argsort().tolist()
+    assert order[-1] == 1 and order[0] == 4  # 'good' pushes most to positive, 'bad' to negative
+
+
+def test_empty_text_is_refused_and_odd_text_is_flagged():
+    for text in ("", "   \n\t", None):
+        with pytest.raises(InputError, match="Type or paste"):
+            sentiment.prepare(text)
+    _, notices = sentiment.prepare("This hotel was great, would stay again!")
+    assert any("does not look like Chinese" in n for n in notices)
+    _, notices = sentiment.prepare("😀😀😀👍")
+    assert any("does not look like Chinese" in n for n in notices)
+    text, notices = sentiment.prepare("好" * 100_000)
+    assert len(text) == sentiment.MAX_CHARS and any("100,000 characters" in n for n in notices)
+    assert cjk_ratio("好的 ok") == pytest.approx(2 / 4)
+
+
+def test_csv_with_bom_and_a_review_column(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_bytes('id,review\n1,房间很好\n2,"太差了,不会再来"\n'.encode("utf-8-sig"))
+    reviews, notices = sentiment.read_reviews(path)
+    assert reviews == ["房间很好", "太差了,不会再来"] and notices == []
+
+
+def test_gbk_text_file_one_review_per_line(tmp_path):
+    path = tmp_path / "reviews.txt"
+    path.write_bytes("质量不错\n\n物流太慢\n".encode("gbk"))
+    assert sentiment.read_reviews(path)[0] == ["质量不错", "物流太慢"]
+
+
+def test_csv_without_text_column_and_binary_files_get_clear_messages(tmp_path):
+    csv_path = tmp_path / "numbers.csv"
+    csv_path.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="no text column.*a, b"):
+        sentiment.read_reviews(csv_path)
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError, match="binary"):
+        sentiment.read_reviews(binary)
+
+
+def test_predict_batch_scores_every_line_and_marks_empty_ones(tmp_path, monkeypatch, fresh_cache):
+    net = TextCNN(Config(vocab_size=10, embed_dim=8, widths=(1, 2), filters=4))
+    from models.common.weights import save_weights
+
+    save_weights(
+        net.state_dict(),
+        tmp_path / "sentiment" / "default.safetensors",
+        {"config": net.cfg.to_dict()},
+    )
+    Vocab(["好", "差"]).save(tmp_path / "sentiment" / "default.vocab.json")
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    scores = sentiment.predict_batch(["好", "", "差差差" * 500])
+    assert 0 <= scores[0] <= 1 and math.isnan(scores[1]) and 0 <= scores[2] <= 1
+
+
+@needs_data("nlp", "sentiment", "ChnSentiCorp", "dev.tsv")
+def test_shipped_weights_beat_floor_on_chnsenticorp_dev_sample():
+    from models.sentiment.evaluate import accuracy_on
+
+    reviews = __import__("models.sentiment.data", fromlist=["load_dev"]).load_dev(DATA)[::2]
+    assert accuracy_on(reviews) >= 0.90
+
+
+def make_tiny_hub_model(folder):
+    """A tiny BERT classifier with a character vocabulary, saved like a Hub checkpoint."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    chars = list("好差很太的了不是我们服务房间")
+    (folder / "vocab.txt").write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars])
+    )
+    BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=5 + len(chars),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        id2label={0: "negative (stars 1-3)", 1: "positive (stars 4-5)"},
+        label2id={"negative (stars 1-3)": 0, "positive (stars 4-5)": 1},
+    )
+    BertForSequenceClassification(config).save_pretrained(folder)
+
+
+def test_hub_model_loads_and_predicts_from_a_local_checkpoint(tmp_path, fresh_cache):
+    make_tiny_hub_model(tmp_path)
+    probs = hub.predict("房间很好", model_id=str(tmp_path))
+    assert set(probs) == {"negative", "positive"} and abs(sum(probs.values()) - 1) < 1e-5
+
+
+def test_hub_model_without_internet_says_so(monkeypatch, fresh_cache):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(hub.HubUnavailable, match="needs internet"):
+        hub.predict("房间很好", model_id="someone/not-a-cached-model")
