@@ -33,7 +33,15 @@ def top(result: dict) -> str:
 
 def test_api_lists_the_documented_endpoints(client):
     names = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
-    assert {"/digits", "/digits_preview", "/digits_sketch", "/cifar10", "/cifar10_preview"} <= names
+    assert {
+        "/digits",
+        "/digits_preview",
+        "/digits_sketch",
+        "/cifar10",
+        "/cifar10_preview",
+        "/sentiment",
+        "/sentiment_batch",
+    } <= names
 
 
 def test_digits_endpoint_reads_a_drawn_seven(client, tmp_path):
@@ -104,3 +112,23 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
     finally:
         blocks.close()
         loading.forget()
+
+
+def test_sentiment_endpoint_reads_a_clear_review(client):
+    result = client.predict("房间干净，服务热情，早餐丰富，下次还住这里。", api_name="/sentiment")
+    assert top(result) == "positive"
+    result = client.predict("质量太差了，用了两天就坏了，客服也不理人。", api_name="/sentiment")
+    assert top(result) == "negative"
+
+
+def test_sentiment_batch_endpoint_scores_every_line(client):
+    rows = client.predict(
+        ["物流很快，包装完好，很满意", "太失望了，再也不买了", "  "], api_name="/sentiment_batch"
+    )
+    assert [row[1] for row in rows] == ["positive", "negative"]
+    assert all(0 <= row[2] <= 1 for row in rows)
+
+
+def test_sentiment_empty_text_gets_a_clear_message(client):
+    with pytest.raises(AppError, match="Type or paste"):
+        client.predict("   ", api_name="/sentiment")

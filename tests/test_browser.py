@@ -80,3 +80,16 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
         "el => el.textContent.trim() === 'cat'", arg=label.element_handle(), timeout=20_000
     )
     assert label.text_content().strip() == "cat"
+
+
+def test_typing_a_review_shows_its_sentiment(page):
+    page.get_by_role("tab", name="中文情感 (Chinese sentiment)", exact=True).click()
+    panel = active_panel(page)
+    panel.get_by_label("Review").fill("这家店的菜又贵又难吃，服务员态度也很差。")
+    panel.get_by_role("button", name="Analyse").click()
+    label = panel.locator("[data-testid=label-output-value]").first
+    label.wait_for(timeout=20_000)
+    page.wait_for_function(
+        "el => el.textContent.trim() === 'negative'", arg=label.element_handle(), timeout=20_000
+    )
+    assert label.text_content().strip() == "negative"

@@ -1,0 +1,111 @@
+"""Speed and memory of the gallery on this machine (a benchmark, not a test): prints figures.
+
+    python -m benchmarks.bench_app [--runs 200]
+
+1. cold start: `python app.py` until its page answers (no model is loaded at start);
+2. each model's load time (first use) in this process;
+3. per-request latency p50/p95 of each tab's predict function (preprocessing included);
+4. sentiment batch mode: 1,000 reviews;
+5. peak RSS of this process with every model loaded.
+"""
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def cold_start(port: int = 7899, timeout: float = 120) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - start < timeout:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError("the app did not answer")
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def percentiles(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--skip-cold-start", action="store_true")
+    args = p.parse_args()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if not args.skip_cold_start:
+        starts = [cold_start() for _ in range(3)]
+        print(
+            f"cold start to ready (3 runs): median {statistics.median(starts):.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in starts)})"
+        )
+
+    from demos import DEMOS
+    from demos.cifar10 import EXAMPLES
+    from models.cifar10.predict import predict as cifar10_predict
+    from models.digits.predict import predict as digits_predict
+    from models.sentiment.data import load_dev
+    from models.sentiment.predict import predict as sentiment_predict
+    from models.sentiment.predict import predict_batch
+    from tests.strokes import render
+
+    for key, (_, _, load) in DEMOS.items():
+        t = time.perf_counter()
+        load()
+        print(f"load {key:10s} {1000 * (time.perf_counter() - t):8.1f} ms")
+
+    canvas = np.asarray(render(7, canvas=280, left=70, top=40, height=200, width=24))
+    sketch = {"background": None, "layers": [], "composite": canvas}
+    review = "房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"
+    for name, fn in (
+        ("digits", lambda: digits_predict(sketch)),
+        ("cifar10", lambda: cifar10_predict(EXAMPLES[0])),
+        ("sentiment", lambda: sentiment_predict(review)),
+    ):
+        p50, p95 = percentiles(fn, args.runs)
+        print(f"latency {name:10s} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   ({args.runs} runs)")
+
+    from models.common.paths import data_dir
+
+    dev = [r.text for r in load_dev(data_dir())][:1000]
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        predict_batch(dev)
+        times.append(time.perf_counter() - t)
+    print(f"sentiment batch of {len(dev)} reviews: median {statistics.median(times):.2f} s")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS with all models loaded: {rss_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
