@@ -6,12 +6,15 @@ predict("cat.jpg")   # {"cat": 0.91, "dog": 0.05, ...}
 
 from pathlib import Path
 
+import numpy as np
 import torch
 from PIL import Image
 
 from models.cifar10.net import IMAGE_SIZE, LABELS, CifarNet, Config, predict_tta
 from models.common.cards import ModelInfo
 from models.common.device import pick_device
+from models.common.errors import InputError
+from models.common.gradcam import grad_cam
 from models.common.images import ImageInput, center_square, open_image, to_rgb, to_tensor
 from models.common.loading import load_once
 from models.common.paths import weights_dir
@@ -58,6 +61,26 @@ def classify(batch: torch.Tensor, net: CifarNet | None = None, tta_level: int = 
     with torch.inference_mode():
         logits = predict_tta(net, batch.to(next(net.parameters()).device), tta_level)
         return logits.softmax(1).cpu()
+
+
+def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tuple[np.ndarray, str]:
+    """Grad-CAM heat map (size, size) in [0, 1] over the centre square the model sees, for
+    `label` (default: the top class), and that label. Taken at the second conv group (7x7),
+    fine enough to point at an object in a 32x32 image."""
+    net = get_model()
+    x = to_tensor(preprocess(image))[None].to(next(net.parameters()).device)
+    if label is None:
+        with torch.no_grad():
+            target = int(net(x).argmax(1))
+    elif label in LABELS:
+        target = LABELS.index(label)
+    else:
+        raise InputError(f"Unknown class {label!r}: pick one of {', '.join(LABELS)}.")
+    heat = grad_cam(net, net.layers[2], x, target)[None, None]
+    heat = torch.nn.functional.interpolate(
+        heat, size=(size, size), mode="bilinear", align_corners=False
+    )
+    return heat[0, 0].cpu().numpy(), LABELS[target]
 
 
 def predict(image: ImageInput) -> dict[str, float]:

@@ -102,3 +102,11 @@ def to_tensor(image: Image.Image) -> torch.Tensor:
     if array.ndim == 2:
         array = array[:, :, None]
     return torch.from_numpy(array).permute(2, 0, 1).contiguous()
+
+
+def overlay_heatmap(image: Image.Image, heat: np.ndarray, alpha: float = 0.5) -> Image.Image:
+    """`heat` (H, W) in [0, 1] drawn in the 'jet' colour map over an RGB image of the same size."""
+    from matplotlib import colormaps
+
+    colours = (colormaps["jet"](heat)[..., :3] * 255).astype(np.uint8)
+    return Image.blend(image.convert("RGB"), Image.fromarray(colours), alpha)
