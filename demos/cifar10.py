@@ -9,6 +9,7 @@ from PIL import Image
 from demos.common import ImageUpload, about_panel, gpu, user_errors
 from models.cifar10 import predict as cifar10
 from models.common.errors import InputError
+from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 
@@ -38,6 +39,22 @@ def preview(image: str) -> Image.Image:
     return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
 
 
+TOP_CLASS = "top class"
+
+
+@gpu
+@user_errors
+def explain(image: str, label: str = TOP_CLASS) -> Image.Image:
+    """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one) over the image."""
+    if image is None:
+        raise InputError("Upload an image first.")
+    heat, _ = cifar10.gradcam(
+        image, None if label in (None, TOP_CLASS) else label, size=PREVIEW_SIZE
+    )
+    square = center_square(to_rgb(open_image(image, max_side=512)), PREVIEW_SIZE)
+    return overlay_heatmap(square, heat)
+
+
 def build() -> None:
     gr.Markdown(
         "Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
@@ -50,13 +67,17 @@ def build() -> None:
             gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
         with gr.Column():
             label = gr.Label(num_top_classes=5, label="Prediction")
-            seen = gr.Image(
-                label="What the model sees (32x32)",
-                interactive=False,
-                height=PREVIEW_SIZE + 40,
-                buttons=[],
+            with gr.Row():
+                seen = gr.Image(label="What the model sees (32x32)", interactive=False, buttons=[])
+                heat = gr.Image(label="Grad-CAM: where it looked", interactive=False, buttons=[])
+            target = gr.Dropdown(
+                [TOP_CLASS, *cifar10.LABELS],
+                value=TOP_CLASS,
+                label="Explain which class (Grad-CAM)",
             )
     about_panel(cifar10.INFO)
 
     image.change(classify, image, label, api_name="cifar10")
     image.change(preview, image, seen, api_name="cifar10_preview")
+    image.change(explain, [image, target], heat, api_name="cifar10_gradcam")
+    target.change(explain, [image, target], heat, api_visibility="private")

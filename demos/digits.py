@@ -2,6 +2,7 @@
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 from PIL import Image
 
 from demos.common import ImageUpload, about_panel, gpu, user_errors
@@ -34,6 +35,14 @@ def preview_image(image: str) -> Image.Image:
     return enlarge(digits.preprocess(image))
 
 
+def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
+    """All ten probabilities as rows for the bar chart."""
+    probs = probs or {}
+    return pd.DataFrame(
+        {"digit": digits.LABELS, "probability": [probs.get(d, 0.0) for d in digits.LABELS]}
+    )
+
+
 @gpu
 @user_errors
 def classify_sketch(sketch: dict | None):
@@ -41,14 +50,15 @@ def classify_sketch(sketch: dict | None):
     try:
         image28 = digits.preprocess(sketch)
     except InputError as err:
-        return None, None, str(err)
-    probs = digits.classify(image28[None])[0]
-    top = int(probs.argmax())
-    return (
-        {label: float(p) for label, p in zip(digits.LABELS, probs, strict=True)},
-        enlarge(image28),
-        f"Looks like a **{digits.LABELS[top]}** ({probs[top]:.0%}).",
-    )
+        return None, None, bar_data(None), str(err)
+    probs = dict(zip(digits.LABELS, map(float, digits.classify(image28[None])[0]), strict=True))
+    top = max(probs, key=probs.get)
+    return probs, enlarge(image28), bar_data(probs), f"Looks like a **{top}** ({probs[top]:.0%})."
+
+
+@user_errors
+def upload_bars(image: str) -> pd.DataFrame:
+    return bar_data(classify_image(image))
 
 
 def build() -> None:
@@ -74,6 +84,14 @@ def build() -> None:
         with gr.Column():
             status = gr.Markdown("Draw a digit.")
             label = gr.Label(num_top_classes=3, label="Prediction")
+            bars = gr.BarPlot(
+                bar_data(None),
+                x="digit",
+                y="probability",
+                y_lim=[0, 1],
+                label="All ten probabilities",
+                height=220,
+            )
             preview = gr.Image(
                 label="What the model sees (28x28)", interactive=False, height=240, buttons=[]
             )
@@ -82,15 +100,16 @@ def build() -> None:
     sketch.change(
         classify_sketch,
         sketch,
-        [label, preview, status],
+        [label, preview, bars, status],
         api_name="digits_sketch",
         show_progress="hidden",
         trigger_mode="always_last",
     )
     upload.upload(classify_image, upload, label, api_name="digits")
     upload.upload(preview_image, upload, preview, api_name="digits_preview")
+    upload.upload(upload_bars, upload, bars, api_visibility="private")
     clear.click(
-        lambda: (None, None, None, None, "Draw a digit."),
-        outputs=[sketch, upload, label, preview, status],
+        lambda: (None, None, None, None, bar_data(None), "Draw a digit."),
+        outputs=[sketch, upload, label, preview, bars, status],
         api_visibility="private",
     )

@@ -41,6 +41,7 @@ def test_api_lists_the_documented_endpoints(client):
         "/cifar10_preview",
         "/sentiment",
         "/sentiment_batch",
+        "/cifar10_gradcam",
     } <= names
 
 
@@ -132,3 +133,16 @@ def test_sentiment_batch_endpoint_scores_every_line(client):
 def test_sentiment_empty_text_gets_a_clear_message(client):
     with pytest.raises(AppError, match="Type or paste"):
         client.predict("   ", api_name="/sentiment")
+
+
+def test_cifar10_gradcam_returns_a_heat_map_over_the_image(client):
+    top_map = Image.open(
+        client.predict(handle_file(EXAMPLES[0]), "top class", api_name="/cifar10_gradcam")
+    )
+    dog_map = Image.open(
+        client.predict(handle_file(EXAMPLES[0]), "dog", api_name="/cifar10_gradcam")
+    )
+    assert top_map.size == dog_map.size == (192, 192)
+    assert np.abs(np.asarray(top_map, dtype=float) - np.asarray(dog_map, dtype=float)).mean() > 1
+    with pytest.raises(AppError, match="Upload an image"):
+        client.predict(None, "top class", api_name="/cifar10_gradcam")

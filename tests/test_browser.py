@@ -93,3 +93,12 @@ def test_typing_a_review_shows_its_sentiment(page):
         "el => el.textContent.trim() === 'negative'", arg=label.element_handle(), timeout=20_000
     )
     assert label.text_content().strip() == "negative"
+
+
+def test_about_panel_opens_and_shows_the_training_curves(page):
+    page.get_by_role("tab", name="Digits", exact=True).click()
+    panel = active_panel(page)
+    panel.get_by_role("button", name="About this model").click()
+    plot = panel.locator("[data-testid=plot], .vega-embed, canvas.marks").first
+    plot.wait_for(timeout=20_000)
+    assert panel.get_by_text("Test metric").first.is_visible()

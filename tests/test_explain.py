@@ -1,0 +1,121 @@
+"""Explanations: Grad-CAM, the digits preview, About panels fed by training logs."""
+
+import json
+
+import gradio as gr
+import numpy as np
+import torch
+from torch import nn
+
+from demos.common import about_panel
+from models.common.cards import ModelInfo, training_curves
+from models.common.gradcam import grad_cam
+from models.common.images import overlay_heatmap
+from models.common.weights import save_weights
+
+
+def square_images(n: int, side: torch.Tensor) -> torch.Tensor:
+    """Dark 16x16 images with a bright 5x5 square in the left (side 0) or right (side 1) half,
+    or none (side 2): so each side's class needs the square as positive evidence."""
+    x = torch.rand(n, 1, 16, 16) * 0.1
+    for i in range(n):
+        if side[i] == 2:
+            continue
+        top = int(torch.randint(0, 11, ()))
+        left = int(torch.randint(0, 3, ())) + 8 * int(side[i])
+        x[i, :, top : top + 5, left : left + 5] = 1.0
+    return x
+
+
+def test_gradcam_points_at_the_square_a_model_trained_here_relies_on():
+    torch.manual_seed(0)
+    features = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(),
+    )
+    net = nn.Sequential(features, nn.Flatten(), nn.Linear(8 * 8 * 8, 3))  # the head sees where
+    side = torch.randint(0, 3, (384,))
+    x = square_images(384, side)
+    opt = torch.optim.Adam(net.parameters(), lr=0.02)
+    for _ in range(150):
+        loss = nn.functional.cross_entropy(net(x), side)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    net.eval()
+    for s in (0, 1):
+        image = square_images(1, torch.tensor([s]))
+        heat = grad_cam(net, features, image, target=s)
+        assert heat.shape == (16, 16) and heat.max() == 1.0 and heat.min() >= 0
+        left, right = heat[:, :8].mean(), heat[:, 8:].mean()
+        assert (left > right) if s == 0 else (right > left)
+        assert (heat * image[0, 0]).sum() / image[0, 0].sum() > heat.mean()  # on the square
+
+
+def test_gradcam_equals_class_activation_mapping_for_a_gap_linear_head():
+    """For conv -> global average pool -> linear, Grad-CAM reduces to CAM (Zhou et al., 2016):
+    ReLU(sum_k w[c, k] * A_k), checked by hand here."""
+    torch.manual_seed(1)
+    conv = nn.Conv2d(3, 4, 3, padding=1)
+    head = nn.Linear(4, 3)
+    net = nn.Sequential(conv, nn.AdaptiveAvgPool2d(1), nn.Flatten(), head).eval()
+    x = torch.rand(1, 3, 8, 8)
+    with torch.no_grad():
+        cam = torch.relu((head.weight[2][:, None, None] * conv(x)[0]).sum(0))
+    torch.testing.assert_close(grad_cam(net, conv, x, target=2), cam / cam.max())
+
+
+def test_heatmap_overlay_keeps_the_image_size():
+    from PIL import Image
+
+    out = overlay_heatmap(Image.new("RGB", (40, 30), "white"), np.zeros((30, 40)))
+    assert out.size == (40, 30) and out.mode == "RGB"
+
+
+def info_for(tmp_path, log_rows: list[dict] | None) -> ModelInfo:
+    weights = tmp_path / "default.safetensors"
+    save_weights(
+        nn.Linear(2, 2).state_dict(),
+        weights,
+        {
+            "config": {},
+            "train": {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": "test CPU"},
+        },
+    )
+    if log_rows is not None:
+        weights.with_name("default.log.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in log_rows)
+        )
+    weights.with_name("default.metrics.json").write_text(
+        json.dumps({"accuracy": 0.5, "n": 10, "split": "toy"})
+    )
+    return ModelInfo(
+        "toy", "a linear layer", "nothing", "accuracy", "train toy", "eval toy", weights
+    )
+
+
+def test_training_log_parses_and_the_about_panel_plots_it(tmp_path):
+    rows = [
+        {"epoch": 1, "train_loss": 0.9, "val_acc": 0.6},
+        {"epoch": 2, "train_loss": 0.5, "val_acc": 0.8},
+    ]
+    info = info_for(tmp_path, rows)
+    assert training_curves(info) == rows
+    with gr.Blocks() as demo:
+        about_panel(info)
+    plots = [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
+    assert len(plots) == 2
+    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
+    assert "50.00%" in text and "6 parameters" in text
+
+
+def test_missing_training_log_hides_the_curves_with_a_note(tmp_path):
+    info = info_for(tmp_path, None)
+    with gr.Blocks() as demo:
+        about_panel(info)
+    assert not [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
+    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
+    assert "No training log" in text
