@@ -6,7 +6,7 @@ import gradio as gr
 import skimage
 from PIL import Image
 
-from demos.common import ImageUpload, about_panel, gpu, user_errors
+from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
 from models.cifar10 import predict as cifar10
 from models.common.errors import InputError
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
@@ -23,16 +23,18 @@ EXAMPLES = [
 
 @gpu
 @user_errors
-def classify(image: str) -> dict[str, float]:
+def classify(image: dict | None) -> dict[str, float]:
     """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes."""
+    image = uploaded_path(image)
     if image is None:
         raise InputError("Upload an image first.")
     return cifar10.predict(image)
 
 
 @user_errors
-def preview(image: str) -> Image.Image:
+def preview(image: dict | None) -> Image.Image:
     """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
+    image = uploaded_path(image)
     if image is None:
         raise InputError("Upload an image first.")
     small = cifar10.preprocess(image)
@@ -44,8 +46,9 @@ TOP_CLASS = "top class"
 
 @gpu
 @user_errors
-def explain(image: str, label: str = TOP_CLASS) -> Image.Image:
+def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
     """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one) over the image."""
+    image = uploaded_path(image)
     if image is None:
         raise InputError("Upload an image first.")
     heat, _ = cifar10.gradcam(
@@ -63,7 +66,7 @@ def build() -> None:
     )
     with gr.Row():
         with gr.Column():
-            image = ImageUpload(label="Image", sources=["upload", "clipboard"], height=320)
+            image = image_upload(label="Image", sources=["upload", "clipboard"], height=320)
             gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
         with gr.Column():
             label = gr.Label(num_top_classes=5, label="Prediction")
@@ -77,7 +80,8 @@ def build() -> None:
             )
     about_panel(cifar10.INFO)
 
-    image.change(classify, image, label, api_name="cifar10")
-    image.change(preview, image, seen, api_name="cifar10_preview")
-    image.change(explain, [image, target], heat, api_name="cifar10_gradcam")
-    target.change(explain, [image, target], heat, api_visibility="private")
+    # preprocess=False: the functions get the upload's path undecoded (see demos.common)
+    image.change(classify, image, label, api_name="cifar10", preprocess=False)
+    image.change(preview, image, seen, api_name="cifar10_preview", preprocess=False)
+    image.change(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)
+    target.change(explain, [image, target], heat, api_visibility="private", preprocess=False)

@@ -20,18 +20,19 @@ except ImportError:
         return fn
 
 
-class ImageUpload(gr.Image):
-    """A gr.Image whose function receives the uploaded file's path undecoded. Gradio's own
-    decoding would fail on a corrupt file before our code runs, with a generic error; this way
-    models.common.images.open_image checks the file and says what is wrong."""
+def image_upload(**kwargs) -> gr.Image:
+    """An image input whose events run with `preprocess=False` (see `uploaded_path`)."""
+    return gr.Image(type="filepath", image_mode=None, **kwargs)
 
-    is_template = True  # rendered by gr.Image's front end
 
-    def __init__(self, **kwargs):
-        super().__init__(type="filepath", image_mode=None, **kwargs)
-
-    def preprocess(self, payload) -> str | None:
-        return None if payload is None else payload.path
+def uploaded_path(payload: dict | str | None) -> str | None:
+    """The file path of an image input's raw value. Image events run with preprocess=False:
+    Gradio's own decoding would fail on a corrupt file before our code runs, with a generic
+    error; this way models.common.images.open_image checks the file and says what is wrong.
+    (Gradio still checks that the path is one of its uploads.)"""
+    if isinstance(payload, dict):
+        return payload.get("path")
+    return payload
 
 
 def user_errors(fn: Callable) -> Callable:

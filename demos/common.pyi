@@ -15,30 +15,30 @@ try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewh
 
     gpu = spaces.GPU
 except ImportError:
-
     def gpu(fn: Callable) -> Callable:
         return fn
-
-from gradio.events import Dependency
 
 class ImageUpload(gr.Image):
     """A gr.Image whose function receives the uploaded file's path undecoded. Gradio's own
     decoding would fail on a corrupt file before our code runs, with a generic error; this way
     models.common.images.open_image checks the file and says what is wrong."""
 
-    is_template = True  # rendered by gr.Image's front end
+    def get_block_name(self) -> str:
+        return "image"  # rendered by gr.Image's front end
 
     def __init__(self, **kwargs):
         super().__init__(type="filepath", image_mode=None, **kwargs)
 
     def preprocess(self, payload) -> str | None:
         return None if payload is None else payload.path
-    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from collections.abc import Callable, Sequence
+    from typing import TYPE_CHECKING, Any, Literal
+
     from gradio.blocks import Block
+
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
-
 
 def user_errors(fn: Callable) -> Callable:
     """Turn input problems and broken weights into a clear message in the tab (gr.Error)."""
@@ -55,7 +55,6 @@ def user_errors(fn: Callable) -> Callable:
             ) from None
 
     return wrapper
-
 
 def about_markdown(info: ModelInfo) -> str:
     summary = weights_summary(info.weights)
@@ -80,7 +79,6 @@ def about_markdown(info: ModelInfo) -> str:
             f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
         ]
     )
-
 
 def about_panel(info: ModelInfo) -> None:
     """A collapsed "About this model" accordion: facts, training curves, confusion matrix."""

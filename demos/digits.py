@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from demos.common import ImageUpload, about_panel, gpu, user_errors
+from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
 from models.common.errors import InputError
 from models.digits import predict as digits
 
@@ -20,16 +20,18 @@ def enlarge(image28: np.ndarray) -> Image.Image:
 
 @gpu
 @user_errors
-def classify_image(image: str) -> dict[str, float]:
+def classify_image(image: dict | None) -> dict[str, float]:
     """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
+    image = uploaded_path(image)
     if image is None:
         raise InputError("Upload an image of a handwritten digit.")
     return digits.predict(image)
 
 
 @user_errors
-def preview_image(image: str) -> Image.Image:
+def preview_image(image: dict | None) -> Image.Image:
     """API /digits_preview: the 28x28 picture the model receives, enlarged."""
+    image = uploaded_path(image)
     if image is None:
         raise InputError("Upload an image of a handwritten digit.")
     return enlarge(digits.preprocess(image))
@@ -57,7 +59,7 @@ def classify_sketch(sketch: dict | None):
 
 
 @user_errors
-def upload_bars(image: str) -> pd.DataFrame:
+def upload_bars(image: dict | None) -> pd.DataFrame:
     return bar_data(classify_image(image))
 
 
@@ -75,7 +77,7 @@ def build() -> None:
                 brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"),
                 layers=False,
             )
-            upload = ImageUpload(
+            upload = image_upload(
                 label="…or upload a photo or scan (dark ink on light paper)",
                 sources=["upload", "clipboard"],
                 height=200,
@@ -105,9 +107,10 @@ def build() -> None:
         show_progress="hidden",
         trigger_mode="always_last",
     )
-    upload.upload(classify_image, upload, label, api_name="digits")
-    upload.upload(preview_image, upload, preview, api_name="digits_preview")
-    upload.upload(upload_bars, upload, bars, api_visibility="private")
+    # preprocess=False: the functions get the upload's path undecoded (see demos.common)
+    upload.upload(classify_image, upload, label, api_name="digits", preprocess=False)
+    upload.upload(preview_image, upload, preview, api_name="digits_preview", preprocess=False)
+    upload.upload(upload_bars, upload, bars, api_visibility="private", preprocess=False)
     clear.click(
         lambda: (None, None, None, None, bar_data(None), "Draw a digit."),
         outputs=[sketch, upload, label, preview, bars, status],

@@ -45,9 +45,15 @@ def classify(text: str, choice: str = TRAINED):
 
 @gpu
 @user_errors
-def classify_api(text: str) -> dict[str, float]:
-    """API /sentiment: one review -> {"positive": p, "negative": p}."""
-    return sentiment.predict(text)
+def classify_api(text: str) -> dict:
+    """API /sentiment: one review -> {"label": "positive", "confidences": [{"label", "confidence"}, ...]},
+    the same shape as the image tabs' gr.Label outputs."""
+    probs = sentiment.predict(text)
+    ranked = sorted(probs, key=probs.get, reverse=True)
+    return {
+        "label": ranked[0],
+        "confidences": [{"label": k, "confidence": probs[k]} for k in ranked],
+    }
 
 
 def score_table(reviews: list[str], choice: str = TRAINED) -> list[list]:
