@@ -6,7 +6,7 @@
 2. each model's load time (first use) in this process;
 3. per-request latency p50/p95 of each tab's predict function (preprocessing included);
 4. sentiment batch mode: 1,000 reviews;
-5. peak RSS of this process with every model loaded.
+5. peak RSS of this process with every model loaded, and what an 8000x8000 upload adds.
 """
 
 import argparse
@@ -44,6 +44,10 @@ def cold_start(port: int = 7899, timeout: float = 120) -> float:
     finally:
         proc.terminate()
         proc.wait()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def percentiles(fn, runs: int) -> tuple[float, float]:
@@ -103,8 +107,24 @@ def main() -> None:
         predict_batch(dev)
         times.append(time.perf_counter() - t)
     print(f"sentiment batch of {len(dev)} reviews: median {statistics.median(times):.2f} s")
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS with all models loaded: {rss_mb:.0f} MB")
+    print(f"peak RSS with all models loaded: {peak_rss_mb():.0f} MB")
+
+    # an 8000x8000 upload: the JPEG is decoded at reduced size, a PNG in full (then shrunk)
+    import tempfile
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("jpeg", "png"):
+            path = Path(tmp) / f"huge.{fmt}"
+            Image.new("RGB", (8000, 8000), (90, 140, 200)).save(path)
+            before = peak_rss_mb()
+            t = time.perf_counter()
+            cifar10_predict(str(path))
+            print(
+                f"8000x8000 {fmt.upper():4s} upload: {1000 * (time.perf_counter() - t):6.0f} ms, "
+                f"peak RSS +{peak_rss_mb() - before:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

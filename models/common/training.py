@@ -4,6 +4,7 @@ The loop itself stays in each model's train.py, explicit and readable; this modu
 what would otherwise be copied between them.
 """
 
+import argparse
 import json
 import os
 import platform
@@ -15,6 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
+
+from models.common.device import pick_device
+from models.common.paths import data_dir, weights_dir
 
 
 def seed_everything(seed: int) -> None:
@@ -43,8 +47,6 @@ class Dist:
 def init_distributed(preference: str) -> tuple[Dist, torch.device]:
     """The training device, joining the process group when launched by torchrun (it sets
     WORLD_SIZE): one process per GPU with NCCL, or per CPU process with Gloo."""
-    from models.common.device import pick_device
-
     device = pick_device(preference)
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if world_size == 1:
@@ -125,12 +127,8 @@ def read_log(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def base_parser(model: str, epochs: float, lr: float, batch_size: int):
+def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> argparse.ArgumentParser:
     """The flags every train.py takes, with that model's defaults."""
-    import argparse
-
-    from models.common.paths import data_dir, weights_dir
-
     p = argparse.ArgumentParser(
         prog=f"python -m models.train {model}",
         description=f"Train the {model} model and write its shipped weights.",
