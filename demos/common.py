@@ -59,10 +59,9 @@ def about_markdown(info: ModelInfo) -> str:
     train = summary.get("train", {})
     metrics = read_metrics(info)
     if info.metric in metrics:
-        value = metrics[info.metric]
-        tested = f"**{value:.2%}** {info.metric} on {metrics.get('n', '?'):,} {metrics.get('split', '')} images"
+        measured = f"**{metrics[info.metric]:.2%}** {info.metric} on {metrics['split']} ({metrics['n']:,} examples)"
     else:
-        tested = f"not measured yet: run `{info.eval_command}`"
+        measured = f"not measured yet: run `{info.eval_command}`"
     minutes = train.get("train_time_s", 0) / 60
     return "\n".join(
         [
@@ -70,7 +69,7 @@ def about_markdown(info: ModelInfo) -> str:
             f"- **Training data:** {info.training_data}",
             f"- **Training:** {train.get('recipe', {}).get('epochs', '?')} epochs, "
             f"{minutes:.0f} min on {train.get('hardware', '?')} (torch {train.get('torch', '?')})",
-            f"- **Test metric:** {tested}",
+            f"- **Measured:** {measured}",
             f"- **Runs on:** {pick_device().type}",
             f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
         ]
@@ -84,23 +83,18 @@ def about_panel(info: ModelInfo) -> None:
         rows = training_curves(info)
         if rows:
             curves = pd.DataFrame(rows)
-            metrics = [c for c in ("train_loss", "val_acc") if c in curves]
-            long = curves.melt(id_vars="epoch", value_vars=metrics, var_name="series")
             with gr.Row():
-                for name in metrics:
-                    gr.LinePlot(
-                        long[long.series == name],
-                        x="epoch",
-                        y="value",
-                        title=name.replace("_", " "),
-                        height=220,
-                    )
+                for name in ("train_loss", "val_acc"):
+                    if name in curves:
+                        gr.LinePlot(
+                            curves, x="epoch", y=name, title=name.replace("_", " "), height=220
+                        )
         else:
             gr.Markdown(f"_No training log at `{info.log.name}`: curves not shown._")
         if info.confusion_image.is_file():
             gr.Image(
                 str(info.confusion_image),
-                label="Confusion matrix (test split)",
+                label=f"Confusion matrix ({read_metrics(info).get('split', 'evaluation split')})",
                 interactive=False,
                 height=360,
             )

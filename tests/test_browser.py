@@ -101,4 +101,4 @@ def test_about_panel_opens_and_shows_the_training_curves(page):
     panel.get_by_role("button", name="About this model").click()
     plot = panel.locator("[data-testid=plot], .vega-embed, canvas.marks").first
     plot.wait_for(timeout=20_000)
-    assert panel.get_by_text("Test metric").first.is_visible()
+    assert panel.get_by_text("MNIST test").first.is_visible()
