@@ -9,6 +9,8 @@ says so and keeps using the model trained here.
 """
 
 import os
+import socket
+from urllib.parse import urlparse
 
 import torch
 
@@ -24,24 +26,48 @@ class HubUnavailable(ModelUnavailable):
     """The pretrained model could not be loaded (no internet, or no such model)."""
 
 
-def load(model_id: str = HUB_MODEL):
-    """(tokenizer, model, index of the positive label) for a Hub id or a local folder."""
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")  # never hang long on a dead network
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hub's host answers at all; huggingface_hub would otherwise retry a dead
+    network for about a minute before giving up."""
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def from_pretrained(model_id: str, local_only: bool):
+    """(tokenizer, model, index of the positive label)."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model_id)
-        model = AutoModelForSequenceClassification.from_pretrained(model_id).eval()
-    except (OSError, ValueError) as err:
-        raise HubUnavailable(
-            f"The pretrained model {model_id} could not be loaded from the Hugging Face Hub "
-            "(this needs internet access). The model trained here still works."
-        ) from err
+    tokenizer = AutoTokenizer.from_pretrained(model_id, local_files_only=local_only)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        model_id, local_files_only=local_only
+    )
     labels = {i: str(name).lower() for i, name in model.config.id2label.items()}
     positive = [i for i, name in labels.items() if name.startswith("pos")]
     if len(labels) != 2 or len(positive) != 1:
         raise HubUnavailable(f"{model_id} is not a binary positive/negative model: {labels}")
-    return tokenizer, model, positive[0]
+    return tokenizer, model.eval(), positive[0]
+
+
+def load(model_id: str = HUB_MODEL):
+    """A Hub id or a local folder: from the local cache when it is there, else downloaded."""
+    try:
+        return from_pretrained(model_id, local_only=True)
+    except (OSError, ValueError):
+        pass  # not cached here: download it below
+    unavailable = HubUnavailable(
+        f"The pretrained model {model_id} could not be loaded from the Hugging Face Hub "
+        "(this needs internet access). The model trained here still works."
+    )
+    if os.environ.get("HF_HUB_OFFLINE") == "1" or not hub_reachable():
+        raise unavailable
+    try:
+        return from_pretrained(model_id, local_only=False)
+    except (OSError, ValueError) as err:
+        raise unavailable from err
 
 
 def get_model(model_id: str = HUB_MODEL):
