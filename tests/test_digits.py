@@ -111,3 +111,39 @@ def test_drawn_digits_on_a_large_canvas_are_recognised(height, left, top):
         if max(probs, key=probs.get) != str(digit):
             wrong[digit] = max(probs, key=probs.get)
     assert not wrong, f"misread (drawn -> predicted): {wrong}"
+
+
+@needs_data("MNIST", "raw")
+def test_torchrun_data_parallel_dry_run_writes_weights(tmp_path):
+    """Two CPU processes (Gloo) train one DDP step each and rank 0 writes the weights."""
+    import subprocess
+    import sys
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc_per_node=2",
+        "-m",
+        "models.train",
+        "digits",
+        "--dry-run",
+        "--epochs",
+        "1",
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+        "--data-dir",
+        str(DATA),
+        "--out",
+        str(tmp_path),
+        "--checkpoint",
+        str(tmp_path / "ck.pt"),
+    ]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    weights = tmp_path / "default.safetensors"
+    assert weights.is_file()
+    from models.common.weights import read_meta
+
+    assert read_meta(weights)["train"]["hardware"].endswith("x2")
