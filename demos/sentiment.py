@@ -103,7 +103,7 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
 def build() -> None:
     gr.Markdown(
         "Type a Chinese review (hotel, shop, food, book...). The words are split by jieba; "
-        "green words pushed towards positive, red towards negative."
+        "words in red pushed towards positive, words in purple towards negative (deeper = stronger)."
     )
     choice = gr.Radio([TRAINED, PRETRAINED], value=TRAINED, label="Model")
     with gr.Tab("One review"):
