@@ -15,7 +15,8 @@ class Config:
     embed_dim: int = 128
     widths: tuple[int, ...] = (1, 2, 3, 4, 5)  # n-gram sizes the filters span
     filters: int = 128  # per width
-    dropout: float = 0.5
+    embed_dropout: float = 0.2  # on the word vectors
+    dropout: float = 0.5  # on the pooled features
     max_tokens: int = 200  # longer reviews are cut (the app says so); the median is ~40
 
     def to_dict(self) -> dict:
@@ -34,6 +35,7 @@ class TextCNN(nn.Module):
         self.convs = nn.ModuleList(
             nn.Conv1d(cfg.embed_dim, cfg.filters, w, padding=w - 1) for w in cfg.widths
         )
+        self.embed_dropout = nn.Dropout(cfg.embed_dropout)
         self.dropout = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(cfg.filters * len(cfg.widths), len(LABELS))
 
@@ -43,7 +45,7 @@ class TextCNN(nn.Module):
 
     def classify(self, embedded: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Logits from embeddings (N, T, E); split out so attributions can scale embeddings."""
-        x = self.dropout(embedded).transpose(1, 2)  # (N, E, T)
+        x = self.embed_dropout(embedded).transpose(1, 2)  # (N, E, T)
         pooled = []
         for conv in self.convs:
             h = torch.relu(conv(x))[..., : mask.shape[1]]  # (N, F, T), 'same'-aligned
