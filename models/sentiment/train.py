@@ -32,9 +32,6 @@ HYP = {
     "max_vocab": 40000,
     "weight_decay": 1e-5,
     "label_smoothing": 0.05,
-    # ChnSentiCorp (hotels, laptops, books) is 10 % of the training reviews but the domain
-    # of the selection split; its reviews and the hotel corpus are seen this many times an epoch
-    "oversample": {"chnsenticorp": 3, "hotel": 2},
 }
 
 
@@ -112,8 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         [tokens[normalize(r.text)] for r in splits["train"]], HYP["min_count"], HYP["max_vocab"]
     )
     cfg.vocab_size = len(vocab)
-    train_reviews = [r for r in splits["train"] for _ in range(HYP["oversample"].get(r.source, 1))]
-    train_ids, train_y = encode(train_reviews, tokens, vocab, cfg.max_tokens)
+    train_ids, train_y = encode(splits["train"], tokens, vocab, cfg.max_tokens)
     dev_ids, dev_y = encode(splits["dev"], tokens, vocab, cfg.max_tokens)
 
     net = TextCNN(cfg).to(device)
