@@ -26,7 +26,7 @@ def build_app() -> gr.Blocks:
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(
             f"# {TITLE}\nDeep-learning demos, each backed by a PyTorch model this "
-            "project trains and ships. Open "About this model" in any tab to see how."
+            "project trains and ships. Open 'About this model' in any tab to see how."
         )
         with gr.Tabs():
             for key, (title, build, _) in DEMOS.items():
