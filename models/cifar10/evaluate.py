@@ -14,7 +14,7 @@ import torch
 from models.cifar10 import predict
 from models.cifar10.data import load_cifar10
 from models.cifar10.net import LABELS
-from models.common.evaluation import confusion_matrix, plot_confusion, write_metrics
+from models.common.evaluation import confusion_matrix, save_evaluation
 from models.common.paths import data_dir
 
 
@@ -52,15 +52,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"({result['n']} images; the app uses TTA level {predict.TTA_LEVEL})")
     print(np.array(result["confusion"]))
     if args.write:
-        weights = predict.weights_path(args.variant)
-        write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
-        plot_confusion(
-            np.array(result["confusion"]),
+        save_evaluation(
+            predict.weights_path(args.variant),
+            result,
             LABELS,
-            weights.with_name(f"{args.variant}.confusion.png"),
             f"CIFAR-10 test, accuracy {result['accuracy']:.2%}",
         )
-        print(f"wrote metrics and confusion matrix next to {weights}")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,18 @@ def git_commit() -> str:
         return "unknown"
 
 
+def save_evaluation(weights: Path, result: dict, labels: list[str], title: str) -> None:
+    """<stem>.metrics.json and <stem>.confusion.png next to the weights (the About panel shows them)."""
+    write_metrics(weights.with_name(f"{weights.stem}.metrics.json"), result)
+    plot_confusion(
+        np.array(result["confusion"]),
+        labels,
+        weights.with_name(f"{weights.stem}.confusion.png"),
+        title,
+    )
+    print(f"wrote metrics and confusion matrix next to {weights}")
+
+
 def write_metrics(path: Path, metrics: dict) -> dict:
     """Save `metrics` with the command, commit and date that produced them."""
     record = {

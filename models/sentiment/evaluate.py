@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.common.evaluation import confusion_matrix, plot_confusion, write_metrics
+from models.common.evaluation import confusion_matrix, save_evaluation
 from models.common.paths import data_dir
 from models.sentiment import predict
 from models.sentiment.data import Review, make_splits
@@ -69,15 +69,12 @@ def main(argv: list[str] | None = None) -> None:
         predictions(splits["dev"], args.variant).astype(int), truth, 2
     ).tolist()
     if args.write:
-        weights = predict.weights_path(args.variant)
-        write_metrics(weights.with_name(f"{args.variant}.metrics.json"), result)
-        plot_confusion(
-            np.array(result["confusion"]),
+        save_evaluation(
+            predict.weights_path(args.variant),
+            result,
             LABELS,
-            weights.with_name(f"{args.variant}.confusion.png"),
             f"Sentiment: ChnSentiCorp dev, accuracy {result['accuracy']:.2%}",
         )
-        print(f"wrote metrics and confusion matrix next to {weights}")
 
 
 if __name__ == "__main__":
