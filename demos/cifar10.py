@@ -8,7 +8,6 @@ from PIL import Image
 
 from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
 from models.cifar10 import predict as cifar10
-from models.common.errors import InputError
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
@@ -26,8 +25,6 @@ EXAMPLES = [
 def classify(image: dict | None) -> dict[str, float]:
     """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes."""
     image = uploaded_path(image)
-    if image is None:
-        raise InputError("Upload an image first.")
     return cifar10.predict(image)
 
 
@@ -35,8 +32,6 @@ def classify(image: dict | None) -> dict[str, float]:
 def preview(image: dict | None) -> Image.Image:
     """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
     image = uploaded_path(image)
-    if image is None:
-        raise InputError("Upload an image first.")
     small = cifar10.preprocess(image)
     return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
 
@@ -49,8 +44,6 @@ TOP_CLASS = "top class"
 def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
     """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one) over the image."""
     image = uploaded_path(image)
-    if image is None:
-        raise InputError("Upload an image first.")
     heat, _ = cifar10.gradcam(
         image, None if label in (None, TOP_CLASS) else label, size=PREVIEW_SIZE
     )

@@ -25,14 +25,15 @@ def image_upload(**kwargs) -> gr.Image:
     return gr.Image(type="filepath", image_mode=None, **kwargs)
 
 
-def uploaded_path(payload: dict | str | None) -> str | None:
-    """The file path of an image input's raw value. Image events run with preprocess=False:
-    Gradio's own decoding would fail on a corrupt file before our code runs, with a generic
-    error; this way models.common.images.open_image checks the file and says what is wrong.
-    (Gradio still checks that the path is one of its uploads.)"""
-    if isinstance(payload, dict):
-        return payload.get("path")
-    return payload
+def uploaded_path(payload: dict | str | None, missing: str = "Upload an image first.") -> str:
+    """The file path of an image input's raw value; InputError(`missing`) when there is none.
+    Image events run with preprocess=False: Gradio's own decoding would fail on a corrupt file
+    before our code runs, with a generic error; this way models.common.images.open_image checks
+    the file and says what is wrong. (Gradio still checks that the path is one of its uploads.)"""
+    path = payload.get("path") if isinstance(payload, dict) else payload
+    if not path:
+        raise InputError(missing)
+    return path
 
 
 def user_errors(fn: Callable) -> Callable:

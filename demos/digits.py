@@ -22,18 +22,14 @@ def enlarge(image28: np.ndarray) -> Image.Image:
 @user_errors
 def classify_image(image: dict | None) -> dict[str, float]:
     """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
-    image = uploaded_path(image)
-    if image is None:
-        raise InputError("Upload an image of a handwritten digit.")
+    image = uploaded_path(image, "Upload an image of a handwritten digit.")
     return digits.predict(image)
 
 
 @user_errors
 def preview_image(image: dict | None) -> Image.Image:
     """API /digits_preview: the 28x28 picture the model receives, enlarged."""
-    image = uploaded_path(image)
-    if image is None:
-        raise InputError("Upload an image of a handwritten digit.")
+    image = uploaded_path(image, "Upload an image of a handwritten digit.")
     return enlarge(digits.preprocess(image))
 
 
