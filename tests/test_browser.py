@@ -55,17 +55,22 @@ def draw(page, canvas, strokes, box=200):
         page.mouse.up()
 
 
+def shown_label(page, panel, expected: str) -> str:
+    """The label output's top class once it reads `expected` (or whatever it reads at timeout)."""
+    label = panel.locator("[data-testid=label-output-value]").first
+    label.wait_for(timeout=20_000)
+    page.wait_for_function(
+        f"el => el.textContent.trim() === {expected!r}", arg=label.element_handle(), timeout=20_000
+    )
+    return label.text_content().strip()
+
+
 def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
     page.get_by_role("tab", name="Digits", exact=True).click()
     panel = active_panel(page)
     panel.get_by_role("button", name="Brush", exact=True).click()
     draw(page, panel.locator("[data-testid=image] canvas").first, DIGIT_STROKES[7])
-    label = panel.locator("[data-testid=label-output-value]").first
-    label.wait_for(timeout=20_000)
-    page.wait_for_function(
-        "el => el.textContent.trim() === '7'", arg=label.element_handle(), timeout=20_000
-    )
-    assert label.text_content().strip() == "7"
+    assert shown_label(page, panel, "7") == "7"
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT, full_page=False)
 
@@ -74,12 +79,7 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
     page.get_by_role("tab", name="CIFAR-10", exact=True).click()
     panel = active_panel(page)
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
-    label = panel.locator("[data-testid=label-output-value]").first
-    label.wait_for(timeout=20_000)
-    page.wait_for_function(
-        "el => el.textContent.trim() === 'cat'", arg=label.element_handle(), timeout=20_000
-    )
-    assert label.text_content().strip() == "cat"
+    assert shown_label(page, panel, "cat") == "cat"
 
 
 def test_typing_a_review_shows_its_sentiment(page):
@@ -87,12 +87,7 @@ def test_typing_a_review_shows_its_sentiment(page):
     panel = active_panel(page)
     panel.get_by_label("Review").fill("这家店的菜又贵又难吃，服务员态度也很差。")
     panel.get_by_role("button", name="Analyse").click()
-    label = panel.locator("[data-testid=label-output-value]").first
-    label.wait_for(timeout=20_000)
-    page.wait_for_function(
-        "el => el.textContent.trim() === 'negative'", arg=label.element_handle(), timeout=20_000
-    )
-    assert label.text_content().strip() == "negative"
+    assert shown_label(page, panel, "negative") == "negative"
 
 
 def test_about_panel_opens_and_shows_the_training_curves(page):

@@ -24,9 +24,9 @@ from models.common.training import (
     TrainLog,
     all_reduce_mean,
     base_parser,
-    hardware,
     init_distributed,
     seed_everything,
+    training_meta,
 )
 from models.common.weights import save_weights
 
@@ -177,25 +177,16 @@ def main(argv: list[str] | None = None) -> None:
     if ddp.is_main:
         n_val = 1000 if args.dry_run else len(x_val)
         val_tta = accuracy(net, x_val[:n_val], y_val[:n_val], device, HYP["tta_level"])
-        meta = {
-            "config": cfg.to_dict(),
-            "train": {
-                "recipe": {
-                    **HYP,
-                    "epochs": args.epochs,
-                    "lr": args.lr,
-                    "batch_size": args.batch_size,
-                    "seed": args.seed,
-                    "optimizer": "SGD Nesterov + triangle",
-                },
-                "val_acc": val_acc,
-                "val_acc_tta": val_tta,
-                "train_time_s": round(time.time() - start, 1),
-                "hardware": f"{hardware()} x{ddp.world_size}",
-                "torch": torch.__version__,
-                "dry_run": args.dry_run,
-            },
-        }
+        meta = training_meta(
+            args,
+            HYP,
+            cfg.to_dict(),
+            "SGD Nesterov + triangle",
+            start,
+            ddp.world_size,
+            val_acc=val_acc,
+            val_acc_tta=val_tta,
+        )
         path = args.out / f"{args.variant}.safetensors"
         save_weights(net.state_dict(), path, meta, half=True)
         print(f"wrote {path} (val acc {val_acc:.4f}, with TTA {val_tta:.4f})")

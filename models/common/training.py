@@ -73,6 +73,37 @@ def hardware() -> str:
     return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
 
 
+def training_meta(
+    args: argparse.Namespace,
+    hyp: dict,
+    config: dict,
+    optimizer: str,
+    start: float,
+    world_size: int = 1,
+    **results: float,
+) -> dict:
+    """The header saved with the weights: the net's config, the full recipe, results, time, hardware."""
+    recipe = {
+        **hyp,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "optimizer": optimizer,
+    }
+    return {
+        "config": config,
+        "train": {
+            "recipe": recipe,
+            **results,
+            "train_time_s": round(time.time() - start, 1),
+            "hardware": f"{hardware()} x{world_size}",
+            "torch": torch.__version__,
+            "dry_run": args.dry_run,
+        },
+    }
+
+
 class Checkpoint:
     """Resumable training state (model, optimizer, epoch, RNG) in one torch file, read back with
     `weights_only=True` so a checkpoint can never run code."""

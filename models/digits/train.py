@@ -22,9 +22,9 @@ from models.common.training import (
     TrainLog,
     all_reduce_mean,
     base_parser,
-    hardware,
     init_distributed,
     seed_everything,
+    training_meta,
 )
 from models.common.weights import save_weights
 from models.digits.net import Config, DigitNet
@@ -165,24 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     progress.close()
 
     if ddp.is_main:
-        meta = {
-            "config": cfg.to_dict(),
-            "train": {
-                "recipe": {
-                    **HYP,
-                    "epochs": args.epochs,
-                    "lr": args.lr,
-                    "batch_size": args.batch_size,
-                    "seed": args.seed,
-                    "optimizer": "AdamW + one-cycle",
-                },
-                "val_acc": val_acc,
-                "train_time_s": round(time.time() - start, 1),
-                "hardware": f"{hardware()} x{ddp.world_size}",
-                "torch": torch.__version__,
-                "dry_run": args.dry_run,
-            },
-        }
+        meta = training_meta(
+            args, HYP, cfg.to_dict(), "AdamW + one-cycle", start, ddp.world_size, val_acc=val_acc
+        )
         path = args.out / f"{args.variant}.safetensors"
         save_weights(net.state_dict(), path, meta, half=True)
         print(f"wrote {path} (val acc {val_acc:.4f}, {meta['train']['train_time_s']} s)")

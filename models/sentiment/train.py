@@ -18,9 +18,9 @@ from models.common.training import (
     Checkpoint,
     TrainLog,
     base_parser,
-    hardware,
     init_distributed,
     seed_everything,
+    training_meta,
 )
 from models.common.weights import save_weights
 from models.sentiment.data import Review, make_splits
@@ -180,26 +180,14 @@ def main(argv: list[str] | None = None) -> None:
         )
     progress.close()
 
-    meta = {
-        "config": cfg.to_dict(),
-        "train": {
-            "recipe": {
-                **HYP,
-                "epochs": args.epochs,
-                "lr": args.lr,
-                "batch_size": args.batch_size,
-                "seed": args.seed,
-                "optimizer": "AdamW + one-cycle",
-                "selected_epoch": best["epoch"],
-                "train_reviews": len(splits["train"]),
-            },
-            "val_acc": best["dev_acc"],
-            "train_time_s": round(time.time() - start, 1),
-            "hardware": hardware(),
-            "torch": torch.__version__,
-            "dry_run": args.dry_run,
-        },
-    }
+    meta = training_meta(
+        args,
+        {**HYP, "selected_epoch": best["epoch"], "train_reviews": len(splits["train"])},
+        cfg.to_dict(),
+        "AdamW + one-cycle",
+        start,
+        val_acc=best["dev_acc"],
+    )
     path = args.out / f"{args.variant}.safetensors"
     save_weights(best["state"], path, meta, half=True)
     vocab.save(args.out / f"{args.variant}.vocab.json")
