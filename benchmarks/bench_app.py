@@ -76,6 +76,7 @@ def main() -> None:
     from demos import DEMOS
     from demos.cifar10 import EXAMPLES
     from models.cifar10.predict import predict as cifar10_predict
+    from models.common.errors import InputError
     from models.digits.predict import predict as digits_predict
     from models.sentiment.data import load_dev
     from models.sentiment.predict import predict as sentiment_predict
@@ -109,7 +110,7 @@ def main() -> None:
     print(f"sentiment batch of {len(dev)} reviews: median {statistics.median(times):.2f} s")
     print(f"peak RSS with all models loaded: {peak_rss_mb():.0f} MB")
 
-    # an 8000x8000 upload: the JPEG is decoded at reduced size, a PNG in full (then shrunk)
+    # an 8000x8000 upload: the JPEG is decoded at reduced size, a PNG refused before decoding
     import tempfile
 
     from PIL import Image
@@ -120,10 +121,14 @@ def main() -> None:
             Image.new("RGB", (8000, 8000), (90, 140, 200)).save(path)
             before = peak_rss_mb()
             t = time.perf_counter()
-            cifar10_predict(str(path))
+            try:
+                cifar10_predict(str(path))
+                outcome = "classified"
+            except InputError:
+                outcome = "refused with a message"
             print(
                 f"8000x8000 {fmt.upper():4s} upload: {1000 * (time.perf_counter() - t):6.0f} ms, "
-                f"peak RSS +{peak_rss_mb() - before:.0f} MB"
+                f"peak RSS +{peak_rss_mb() - before:.0f} MB, {outcome}"
             )
 
 

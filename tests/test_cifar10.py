@@ -6,7 +6,8 @@ from PIL import Image
 
 from models.cifar10 import predict
 from models.cifar10.net import LABELS, CifarNet, Config, predict_tta
-from models.cifar10.train import augment, triangle
+from models.cifar10.train import augment, distillation_loss, triangle
+from models.common.weights import read_meta
 from tests.conftest import DATA, needs_data
 
 
@@ -59,6 +60,17 @@ def test_triangle_schedule_rises_to_one_then_falls_to_end():
     )
 
 
+def test_distillation_loss_is_zero_only_when_student_matches_teacher():
+    teacher = torch.tensor([[2.0, 0.0, -1.0], [0.0, 1.0, 0.0]])
+    assert torch.allclose(distillation_loss(teacher, teacher, 2.0), torch.zeros(2), atol=1e-6)
+    student = teacher.flip(1)
+    loss = distillation_loss(student, teacher, 2.0)
+    assert loss[0] > 0.1 and loss[1] < 1e-6  # row 1 is symmetric, so flipping it changes nothing
+    student.requires_grad_(True)
+    distillation_loss(student, teacher, 2.0).sum().backward()
+    assert (student.grad[0] * (student - teacher)[0]).sum() > 0  # gradient points away from teacher
+
+
 def test_predict_returns_a_probability_per_class(tiny_weights_dir):
     probs = predict.predict(Image.new("RGB", (100, 60), (120, 160, 220)))
     assert list(probs) == LABELS
@@ -77,26 +89,18 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
 
     images, labels = load_cifar10(DATA, train=True, limit=6000)
     np.savez(cache / "cifar10_train.npz", images=images.numpy(), labels=labels.numpy())
-    train.main(
-        [
-            "--dry-run",
-            "--epochs",
-            "1",
-            "--batch-size",
-            "64",
-            "--data-dir",
-            str(DATA),
-            "--cache-dir",
-            str(cache),
-            "--out",
-            str(tmp_path / "cifar10"),
-            "--checkpoint",
-            str(tmp_path / "ck.pt"),
-        ]
-    )
+    out = tmp_path / "cifar10"
+    common = ["--dry-run", "--epochs", "1", "--batch-size", "64", "--data-dir", str(DATA)]
+    common += ["--cache-dir", str(cache), "--out", str(out), "--widths", "16,32,32"]
+    train.main([*common, "--checkpoint", str(tmp_path / "a.pt"), "--variant", "teacher"])
+    # a student distilled from that teacher, written as the default weights
+    teacher = str(out / "teacher.safetensors")
+    train.main([*common, "--checkpoint", str(tmp_path / "b.pt"), "--teacher", teacher])
     probs = predict.predict(Image.new("RGB", (40, 40), "red"))
     assert len(probs) == 10
-    assert (tmp_path / "cifar10" / "default.log.jsonl").read_text().count("\n") == 1
+    assert (out / "default.log.jsonl").read_text().count("\n") == 1
+    recipe = read_meta(out / "default.safetensors")["train"]["recipe"]
+    assert recipe["teachers"] == ["teacher.safetensors"] and recipe["distill_weight"] > 0
 
 
 @needs_data("cifar10", "test")
@@ -104,4 +108,4 @@ def test_shipped_weights_beat_floor_on_cifar10_test_sample():
     from models.cifar10.evaluate import evaluate
 
     result = evaluate(DATA, limit=1000)
-    assert result["accuracy"] >= 0.85, result["accuracy"]
+    assert result["accuracy"] >= 0.88, result["accuracy"]  # measured: 91.5 % on all 10,000

@@ -124,6 +124,16 @@ def test_image_over_pixel_limit_is_refused_before_decoding(tmp_path, monkeypatch
         images.open_image(path)
 
 
+def test_huge_png_is_refused_before_decoding_and_a_large_one_is_read(tmp_path):
+    huge = tmp_path / "huge.png"
+    Image.new("RGB", (8000, 8000), (200, 30, 30)).save(huge)  # flat colour: a small file
+    with pytest.raises(images.InputError, match="save it as JPEG"):
+        images.open_image(huge)
+    large = tmp_path / "large.png"
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(large)
+    assert max(images.open_image(large, max_side=512).size) == 512
+
+
 def test_center_square_crops_the_middle():
     wide = Image.new("RGB", (300, 100), (255, 0, 0))
     wide.paste((0, 0, 255), (100, 0, 200, 100))  # blue middle third

@@ -119,7 +119,7 @@ def test_shipped_weights_beat_floor_on_chnsenticorp_dev_sample():
     from models.sentiment.evaluate import accuracy_on
 
     reviews = __import__("models.sentiment.data", fromlist=["load_dev"]).load_dev(DATA)[::2]
-    assert accuracy_on(reviews) >= 0.86  # measured: 88.8 % on the whole dev split
+    assert accuracy_on(reviews) >= 0.87  # measured: 90.4 % on the whole dev split
 
 
 def make_tiny_hub_model(folder):

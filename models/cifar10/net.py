@@ -1,4 +1,4 @@
-"""The airbench94 network (KellerJordan/airbench) for 32x32 CIFAR-10 images.
+"""The airbench94 network (KellerJordan/airbench) for 32x32 CIFAR-10 images, widened.
 
 A fixed 2x2 "whitening" convolution initialised from the eigenvectors of the training set's
 patch covariance, then three conv groups (conv, max-pool, BN, GELU, conv, BN, GELU), a global
@@ -17,7 +17,9 @@ IMAGE_SIZE = 32
 
 @dataclass
 class Config:
-    widths: tuple[int, int, int] = (64, 256, 256)  # channels of the three conv groups
+    # channels of the three conv groups: airbench94 has (64, 256, 256); on the JPEG copy this
+    # width gained 1.9 points of validation accuracy and still answers in ~9 ms on 2 CPU cores
+    widths: tuple[int, int, int] = (128, 384, 384)
     whiten_kernel: int = 2  # patch size of the whitening layer; 2 * 3 * k * k filters
     bn_momentum: float = 0.4  # PyTorch's convention: weight of the new batch statistics
     scale: float = 1 / 9  # logits multiplier (a fixed temperature)

@@ -3,7 +3,8 @@
 Uploads come as file paths, PIL images or numpy arrays. Whatever the mode (RGBA, LA, P, L, 1,
 16-bit I;16/I, float F, CMYK, YCbCr), `to_rgb`/`to_gray` give 8-bit pixels with transparency
 composited over white. Large JPEGs are decoded at reduced size (`draft`), so an 8000x8000 photo
-never becomes a 192 MB array; other formats over MAX_PIXELS are refused before decoding.
+never becomes a 192 MB array. Other formats can only be decoded in full, so they are refused
+before decoding over MAX_DECODED_PIXELS (JPEGs over MAX_PIXELS).
 """
 
 from pathlib import Path
@@ -15,6 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from models.common.errors import InputError
 
 MAX_PIXELS = 8192 * 8192  # larger images are refused before decoding (decompression bombs)
+MAX_DECODED_PIXELS = 4096 * 4096  # non-JPEG limit: decoded in full, at most ~64 MB as RGBA
 MAX_FILE_BYTES = 25 * 1024 * 1024  # also `max_file_size` of the app's uploads
 
 ImageInput = str | Path | Image.Image | np.ndarray
@@ -38,6 +40,12 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
                 raise InputError(
                     f"The image is {image.width}x{image.height} pixels; "
                     f"the limit is {MAX_PIXELS // 10**6} megapixels."
+                )
+            if image.format != "JPEG" and image.width * image.height > MAX_DECODED_PIXELS:
+                raise InputError(
+                    f"The image is {image.width}x{image.height} pixels. Only JPEG photos may be "
+                    f"larger than {MAX_DECODED_PIXELS // 10**6} megapixels (they are decoded at "
+                    "reduced size): shrink it or save it as JPEG."
                 )
             image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale
             image = ImageOps.exif_transpose(image)

