@@ -10,7 +10,8 @@ Nesterov SGD with decoupled lr/weight decay, 64x learning rate on BatchNorm shif
 smoothing, random flip + 2-pixel translation, a triangular schedule, test-time mirror + shift.
 5,000 training images (seeded) are held out for validation; evaluate.py alone reads the test split.
 With `--teacher`, the loss also pulls the net towards a trained (bigger) teacher's predictions on
-the same augmented batch (Hinton et al. 2015's distillation), so a small, fast net learns more.
+the same augmented batch (Hinton et al. 2015's distillation); on this data set it did not beat
+plain training (CARD.md lists the runs).
 On CUDA the forward and backward passes run in bfloat16 autocast.
 """
 
