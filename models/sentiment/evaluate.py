@@ -2,8 +2,9 @@
 each extra corpus, side by side with the snownlp package's sentiment on the same reviews.
 
     python -m models.evaluate sentiment              # prints the table
-    python -m models.evaluate sentiment --write      # also writes weights/<variant>.metrics.json
+    python -m models.evaluate sentiment --write      # also writes weights/default.metrics.json
     python -m models.evaluate sentiment --no-snownlp # skip the baseline (it is slow)
+    python -m models.evaluate sentiment --views chars --no-snownlp   # one view alone
 """
 
 import argparse
@@ -19,16 +20,14 @@ from models.sentiment.data import Review, make_splits
 from models.sentiment.net import LABELS
 
 
-def predictions(reviews: list[Review], variant: str = "default") -> np.ndarray:
-    return (
-        np.array(predict.predict_batch([r.text for r in reviews], predict.get_model(variant)))
-        >= 0.5
-    )
+def predictions(reviews: list[Review], views: tuple[str, ...] = predict.VIEWS) -> np.ndarray:
+    model = predict.get_model(views)
+    return np.array(predict.predict_batch([r.text for r in reviews], model)) >= 0.5
 
 
-def accuracy_on(reviews: list[Review], variant: str = "default") -> float:
+def accuracy_on(reviews: list[Review], views: tuple[str, ...] = predict.VIEWS) -> float:
     truth = np.array([r.label for r in reviews])
-    return float((predictions(reviews, variant) == truth).mean())
+    return float((predictions(reviews, views) == truth).mean())
 
 
 def snownlp_accuracy(reviews: list[Review]) -> float:
@@ -42,10 +41,13 @@ def snownlp_accuracy(reviews: list[Review]) -> float:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m models.evaluate sentiment", description=__doc__)
     p.add_argument("--data-dir", type=Path, default=data_dir())
-    p.add_argument("--variant", default="default")
+    p.add_argument(
+        "--views", default=",".join(predict.VIEWS), help="weight files averaged, comma-separated"
+    )
     p.add_argument("--no-snownlp", action="store_true", help="skip the snownlp baseline")
     p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
     args = p.parse_args(argv)
+    views = tuple(args.views.split(","))
 
     splits = make_splits(args.data_dir)
     eval_splits = {k: v for k, v in splits.items() if k != "train"}
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'split':28s} {'n':>6s} {'ours':>8s} {'snownlp':>8s}")
     for name, reviews in eval_splits.items():
         start = time.perf_counter()
-        ours = accuracy_on(reviews, args.variant)
+        ours = accuracy_on(reviews, views)
         seconds = time.perf_counter() - start
         base = None if args.no_snownlp else snownlp_accuracy(reviews)
         result[f"accuracy_{name}"] = ours
@@ -66,11 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     result["accuracy"] = result["accuracy_dev"]
     truth = np.array([r.label for r in splits["dev"]])
     result["confusion"] = confusion_matrix(
-        predictions(splits["dev"], args.variant).astype(int), truth, 2
+        predictions(splits["dev"], views).astype(int), truth, 2
     ).tolist()
     if args.write:
         save_evaluation(
-            predict.weights_path(args.variant),
+            predict.weights_path(views[0]),
             result,
             LABELS,
             f"Sentiment: ChnSentiCorp dev, accuracy {result['accuracy']:.2%}",

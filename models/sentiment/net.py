@@ -1,5 +1,5 @@
-"""TextCNN (Kim, 2014) over jieba word embeddings: parallel 1-D convolutions of several widths,
-max-pooled over time, then a linear classifier."""
+"""TextCNN (Kim, 2014) over word or character embeddings: parallel 1-D convolutions of several
+widths, max-pooled over time, then a linear classifier."""
 
 from dataclasses import asdict, dataclass
 
@@ -11,13 +11,14 @@ LABELS = ["negative", "positive"]
 
 @dataclass
 class Config:
+    unit: str = "word"  # what one embedding stands for: a jieba "word" or a "char"
     vocab_size: int = 50000
     embed_dim: int = 128
     widths: tuple[int, ...] = (1, 2, 3, 4, 5)  # n-gram sizes the filters span
     filters: int = 128  # per width
     embed_dropout: float = 0.2  # on the word vectors
     dropout: float = 0.5  # on the pooled features
-    max_tokens: int = 200  # longer reviews are cut (the app says so); the median is ~40
+    max_tokens: int = 200  # longer reviews are cut (the app says so); the median is ~40 words
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,3 +53,11 @@ class TextCNN(nn.Module):
             h = h.masked_fill(~mask[:, None, :], 0.0)
             pooled.append(h.max(dim=2).values)
         return self.head(self.dropout(torch.cat(pooled, dim=1)))
+
+
+def pad(ids: list[list[int]]) -> torch.Tensor:
+    """A batch (N, longest) of id lists, right-padded with 0."""
+    out = torch.zeros(len(ids), max(len(x) for x in ids), dtype=torch.long)
+    for row, x in enumerate(ids):
+        out[row, : len(x)] = torch.tensor(x)
+    return out

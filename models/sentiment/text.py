@@ -92,6 +92,16 @@ def tokenize(text: str) -> list[str]:
     return [w.lower() for w in _tokenizer().lcut(normalize(text)) if not w.isspace()]
 
 
+def units(words: list[str], unit: str) -> tuple[list[str], list[int]]:
+    """What a model of this `unit` reads ("word": the jieba words; "char": their characters),
+    and for each unit the index of the word it belongs to (to credit attributions to words)."""
+    if unit == "word":
+        return words, list(range(len(words)))
+    if unit == "char":
+        return [c for w in words for c in w], [i for i, w in enumerate(words) for _ in w]
+    raise ValueError(f"unknown unit {unit!r}: 'word' or 'char'")
+
+
 class Vocab:
     """Token <-> id; id 0 pads, id 1 stands for every unknown token."""
 
