@@ -110,6 +110,23 @@ def test_word_attributions_of_both_views_add_up_to_the_averaged_margin(
     assert abs(sum(attributions) - change.item()) < 0.05 * max(1.0, abs(change.item()))
 
 
+def test_bilstm_ignores_padding_and_its_attributions_add_up():
+    from models.sentiment.net import build_net
+
+    torch.manual_seed(0)
+    net = build_net(Config(arch="bilstm", vocab_size=30, embed_dim=8, hidden=6)).eval()
+    short, long = torch.randint(2, 30, (1, 4)), torch.randint(2, 30, (1, 9))
+    batch = torch.cat([torch.nn.functional.pad(short, (0, 5)), long])  # short one padded
+    with torch.no_grad():
+        together = net(batch)
+        torch.testing.assert_close(together[0], net(short)[0])
+        torch.testing.assert_close(together[1], net(long)[0])
+        empty = net.classify(torch.zeros(1, 9, 8), torch.ones(1, 9, dtype=torch.bool))[0]
+    attributions = sentiment.integrated_gradients(net, long, steps=512)
+    change = (together[1, 1] - together[1, 0]) - (empty[1] - empty[0])
+    assert abs(attributions.sum().item() - change.item()) < 0.02 * max(1.0, abs(change.item()))
+
+
 def test_attributions_credit_the_words_a_trained_model_relies_on():
     """A model trained here on 'good'(2) -> positive, 'bad'(3) -> negative, with filler words."""
     torch.manual_seed(0)

@@ -23,7 +23,7 @@ from models.common.errors import InputError
 from models.common.loading import load_once
 from models.common.paths import weights_dir
 from models.common.weights import WeightsError, load_net
-from models.sentiment.net import LABELS, Config, TextCNN, pad
+from models.sentiment.net import LABELS, BiLSTMAttention, Config, TextCNN, build_net, pad
 from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize, units
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
@@ -56,9 +56,9 @@ INFO = ModelInfo(
 
 @dataclass
 class View:
-    """One TextCNN and the vocabulary of the units it reads (words or characters)."""
+    """One net (TextCNN or BiLSTM) and the vocabulary of the units it reads (words or characters)."""
 
-    net: TextCNN
+    net: TextCNN | BiLSTMAttention
     vocab: Vocab
 
     def ids(self, words: list[str]) -> tuple[list[int], list[int]]:
@@ -78,8 +78,9 @@ class Model:
 
     @property
     def max_words(self) -> int:
-        """Reviews are cut to this many words for every view (the word view's limit)."""
-        return min(v.net.cfg.max_tokens for v in self.views if v.net.cfg.unit == "word")
+        """Reviews are cut to this many words for every view (the word views' limit)."""
+        word_limits = [v.net.cfg.max_tokens for v in self.views if v.net.cfg.unit == "word"]
+        return min(word_limits, default=MAX_CHARS)
 
     def logits(self, words_per_text: list[list[str]]) -> torch.Tensor:
         """Averaged logits (N, 2) for reviews given as (already cut) word lists."""
@@ -95,7 +96,7 @@ def load_view(variant: str, device: torch.device | None = None) -> View:
     vocab_path = path.with_name(f"{variant}.vocab.json")
     if not vocab_path.is_file():
         raise WeightsError(f"vocabulary file not found: {vocab_path}")
-    net = load_net(path, lambda config: TextCNN(Config.from_dict(config)))
+    net = load_net(path, lambda config: build_net(Config.from_dict(config)))
     return View(net.to(device or pick_device()), Vocab.load(vocab_path))
 
 
@@ -139,7 +140,9 @@ def prepare(text: str | None) -> tuple[str, list[str]]:
     return text, notices
 
 
-def integrated_gradients(net: TextCNN, ids: torch.Tensor, steps: int = IG_STEPS) -> torch.Tensor:
+def integrated_gradients(
+    net: TextCNN | BiLSTMAttention, ids: torch.Tensor, steps: int = IG_STEPS
+) -> torch.Tensor:
     """Per-token attributions (T,) of logit[positive] - logit[negative] for one sequence (1, T),
     from the all-zero (padding) embedding baseline, midpoint rule."""
     with torch.enable_grad():

@@ -27,7 +27,7 @@ from models.common.training import (
 )
 from models.common.weights import save_weights
 from models.sentiment.data import Review, make_splits
-from models.sentiment.net import Config, TextCNN, pad
+from models.sentiment.net import Config, build_net, pad
 from models.sentiment.text import Vocab, normalize, tokenize, units
 
 HYP = {
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     train_ids, train_y = encode(train, tokens, vocab, cfg)
     dev_ids, dev_y = encode(splits["dev"], tokens, vocab, cfg)
 
-    net = TextCNN(cfg).to(device)
+    net = build_net(cfg).to(device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=HYP["weight_decay"])
     counts = torch.bincount(train_y, minlength=2).float()
     class_weight = (counts.sum() / (2 * counts)).to(device)  # balanced classes
