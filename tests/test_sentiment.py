@@ -35,6 +35,11 @@ def test_units_of_the_char_view_know_their_words():
         ["房", "间", "很", "干", "净"],
         [0, 0, 1, 2, 2],
     )
+    assert units(["房间", "很", "干净"], "bigram") == (
+        ["房间", "间很", "很干", "干净"],
+        [0, 0, 1, 2],
+    )
+    assert units(["好"], "bigram") == (["好"], [0])
     with pytest.raises(ValueError):
         units(["好"], "byte")
 

@@ -93,13 +93,19 @@ def tokenize(text: str) -> list[str]:
 
 
 def units(words: list[str], unit: str) -> tuple[list[str], list[int]]:
-    """What a model of this `unit` reads ("word": the jieba words; "char": their characters),
-    and for each unit the index of the word it belongs to (to credit attributions to words)."""
+    """What a model of this `unit` reads ("word": the jieba words; "char": their characters;
+    "bigram": overlapping character pairs), and for each unit the index of the word it belongs
+    to (to credit attributions to words)."""
     if unit == "word":
         return words, list(range(len(words)))
     if unit == "char":
         return [c for w in words for c in w], [i for i, w in enumerate(words) for _ in w]
-    raise ValueError(f"unknown unit {unit!r}: 'word' or 'char'")
+    if unit == "bigram":  # overlapping character pairs, credited to the first one's word
+        chars, owners = units(words, "char")
+        if len(chars) < 2:
+            return chars, owners
+        return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)], owners[:-1]
+    raise ValueError(f"unknown unit {unit!r}: 'word', 'char' or 'bigram'")
 
 
 class Vocab:
