@@ -11,7 +11,7 @@ from demos.common import about_panel, gpu, user_errors
 from models.sentiment import hub
 from models.sentiment import predict as sentiment
 
-TRAINED = "trained here (TextCNN)"
+TRAINED = "trained here (word + character TextCNNs)"
 PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
 EXAMPLES = [
     ["房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"],  # hotel

@@ -1,4 +1,4 @@
-"""Train the Chinese sentiment TextCNN on the review corpora (see data.py for the splits).
+"""Train a Chinese sentiment net (a TextCNN view of words or characters) on the review corpora.
 
     python -m models.train sentiment                # the word view, ~5 min on 2 CPU cores
     python -m models.train sentiment --variant chars --config unit=char,max_tokens=400,widths=1/2/3/4/5/6
