@@ -2,8 +2,8 @@
 `classify(embedded, mask)` so attributions work the same way:
 
 - TextCNN (Kim, 2014): parallel 1-D convolutions of several widths, max-pooled over time;
-- BiLSTM with attention pooling (the course's model): reads the review in order, so a verdict
-  that comes late ("..., but never again") can outweigh what came before.
+- BiLSTM with attention pooling (the course's model): reads the review in order and weighs
+  each position's state by a learned score.
 """
 
 from dataclasses import asdict, dataclass
@@ -17,7 +17,7 @@ LABELS = ["negative", "positive"]
 @dataclass
 class Config:
     arch: str = "textcnn"  # "textcnn" or "bilstm"
-    unit: str = "word"  # what one embedding stands for: a jieba "word" or a "char"
+    unit: str = "word"  # what one embedding stands for: "word" (jieba), "char" or "bigram"
     vocab_size: int = 50000
     embed_dim: int = 128
     widths: tuple[int, ...] = (1, 2, 3, 4, 5)  # n-gram sizes the filters span
