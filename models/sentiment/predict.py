@@ -85,11 +85,12 @@ class Model:
 
     def logits(self, words_per_text: list[list[str]]) -> torch.Tensor:
         """Averaged logits (N, 2) for reviews given as (already cut) word lists."""
-        total = 0
-        for view in self.views:
-            ids = [view.ids(words)[0] for words in words_per_text]
-            total = total + view.net(pad(ids).to(self.device))
-        return total / len(self.views)
+        return torch.stack(
+            [
+                view.net(pad([view.ids(words)[0] for words in words_per_text]).to(self.device))
+                for view in self.views
+            ]
+        ).mean(0)
 
 
 def load_view(variant: str, device: torch.device | None = None) -> View:
