@@ -36,9 +36,11 @@ def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
     from models.digits.net import DigitNet
 
     torch.manual_seed(0)
+    tiny_digits = DigitsConfig(widths=(4, 8, 8))
+    tiny_cifar = CifarConfig(arch="airbench", widths=(8, 8, 8))
     for name, net, cfg in (
-        ("digits", DigitNet(DigitsConfig(widths=(4, 8, 8))), DigitsConfig(widths=(4, 8, 8))),
-        ("cifar10", CifarNet(CifarConfig(widths=(8, 8, 8))), CifarConfig(widths=(8, 8, 8))),
+        ("digits", DigitNet(tiny_digits), tiny_digits),
+        ("cifar10", CifarNet(tiny_cifar), tiny_cifar),
     ):
         save_weights(
             net.state_dict(), tmp_path / name / "default.safetensors", {"config": cfg.to_dict()}

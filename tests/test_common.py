@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 from models.common import images, loading
+from models.common.cards import weights_summary
 from models.common.device import pick_device
 from models.common.weights import WeightsError, load_net, load_weights, save_weights
 
@@ -162,3 +163,14 @@ def test_missing_or_mismatched_weights_name_the_file(tmp_path):
     path.write_bytes(path.read_bytes()[:40])  # truncated
     with pytest.raises(WeightsError, match="unreadable"):
         load_weights(path)
+
+
+def test_weights_summary_counts_parameters_not_batchnorm_buffers(tmp_path):
+    from models.cifar10.net import Config, ResNet18
+
+    net = ResNet18(Config())
+    path = tmp_path / "w.safetensors"
+    save_weights(net.state_dict(), path, {"config": net.cfg.to_dict()}, half=True)
+    summary = weights_summary(path)
+    assert summary["params"] == sum(p.numel() for p in net.parameters())
+    assert summary["config"]["arch"] == "resnet18"

@@ -10,7 +10,15 @@ import numpy as np
 import torch
 from PIL import Image
 
-from models.cifar10.net import IMAGE_SIZE, LABELS, CifarNet, Config, predict_tta
+from models.cifar10.net import (
+    IMAGE_SIZE,
+    LABELS,
+    CifarNet,
+    Config,
+    ResNet18,
+    build_net,
+    predict_tta,
+)
 from models.common.cards import ModelInfo
 from models.common.device import pick_device
 from models.common.errors import InputError
@@ -29,10 +37,9 @@ def weights_path(variant: str = "default") -> Path:
 
 INFO = ModelInfo(
     key="cifar10",
-    architecture="airbench94 ConvNet, widened: fixed whitening conv, "
-    "3 conv groups (128, 384, 384), test-time mirror averaging",
+    architecture="ResNet-18 (torchvision, 3x3 stem for 32x32 inputs), test-time mirror averaging",
     training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
-    "random flip and 2-pixel translation",
+    "random flip, 4-pixel translation and cutout",
     metric="accuracy",
     train_command="python -m models.train cifar10 --device cuda",
     eval_command="python -m models.evaluate cifar10",
@@ -40,12 +47,15 @@ INFO = ModelInfo(
 )
 
 
-def load(variant: str = "default", device: torch.device | None = None) -> CifarNet:
-    net = load_net(weights_path(variant), lambda config: CifarNet(Config.from_dict(config)))
+Net = ResNet18 | CifarNet
+
+
+def load(variant: str = "default", device: torch.device | None = None) -> Net:
+    net = load_net(weights_path(variant), lambda config: build_net(Config.from_dict(config)))
     return net.to(device or pick_device())
 
 
-def get_model(variant: str = "default") -> CifarNet:
+def get_model(variant: str = "default") -> Net:
     return load_once(f"cifar10/{variant}", lambda: load(variant))
 
 
@@ -55,7 +65,7 @@ def preprocess(image: ImageInput) -> Image.Image:
 
 
 @torch.no_grad()
-def classify(batch: torch.Tensor, net: CifarNet | None = None, tta_level: int = TTA_LEVEL):
+def classify(batch: torch.Tensor, net: Net | None = None, tta_level: int = TTA_LEVEL):
     """Probabilities (N, 10) for a batch (N, 3, 32, 32) in [0, 1]."""
     net = net or get_model()
     with torch.inference_mode():
@@ -65,8 +75,8 @@ def classify(batch: torch.Tensor, net: CifarNet | None = None, tta_level: int = 
 
 def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tuple[np.ndarray, str]:
     """Grad-CAM heat map (size, size) in [0, 1] over the centre square the model sees, for
-    `label` (default: the top class), and that label. Taken at the second conv group (7x7),
-    fine enough to point at an object in a 32x32 image."""
+    `label` (default: the top class), and that label. Taken at the net's `cam_layer` (8x8 for
+    ResNet-18), fine enough to point at an object in a 32x32 image."""
     net = get_model()
     x = to_tensor(preprocess(image))[None].to(next(net.parameters()).device)
     if label is None:
@@ -76,7 +86,7 @@ def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tup
         target = LABELS.index(label)
     else:
         raise InputError(f"Unknown class {label!r}: pick one of {', '.join(LABELS)}.")
-    heat = grad_cam(net, net.layers[2], x, target)[None, None]
+    heat = grad_cam(net, net.cam_layer, x, target)[None, None]
     heat = torch.nn.functional.interpolate(
         heat, size=(size, size), mode="bilinear", align_corners=False
     )

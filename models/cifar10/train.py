@@ -1,17 +1,19 @@
-"""Train the CIFAR-10 classifier: the airbench94 recipe (KellerJordan/airbench), readable.
+"""Train the CIFAR-10 classifier: ResNet-18 (shipped) or the airbench94 net, readable.
 
-    python -m models.train cifar10 --device cuda       # about a minute on one H200
-    python -m models.train cifar10 --device cpu        # ~3 h on 2 CPU cores, see CARD.md
+    python -m models.train cifar10 --device cuda       # ResNet-18: ~2 min on one H200
+    python -m models.train cifar10 --arch airbench     # airbench94 net: ~1 min on a GPU, ~3 h on 2 CPU cores
     python -m models.train cifar10 --resume            # continue an interrupted run
     torchrun --nproc_per_node=8 -m models.train cifar10 --device cuda
-    python -m models.train cifar10 --teacher weights/big.safetensors   # distil a bigger net
+    python -m models.train cifar10 --arch airbench --teacher weights/big.safetensors   # distil
 
-Nesterov SGD with decoupled lr/weight decay, 64x learning rate on BatchNorm shifts, label
-smoothing, random flip + 2-pixel translation, a triangular schedule, test-time mirror + shift.
+Both recipes: Nesterov SGD, label smoothing, random flip + translation, a triangular schedule,
+test-time mirror (+ shift). ResNet-18 adds cutout and trains long (134 epochs); airbench
+(KellerJordan/airbench) decouples lr and weight decay from batch size and momentum, raises the
+lr 64x on BatchNorm shifts and starts from data-derived whitening filters.
 5,000 training images (seeded) are held out for validation; evaluate.py alone reads the test split.
-With `--teacher`, the loss also pulls the net towards a trained (bigger) teacher's predictions on
-the same augmented batch (Hinton et al. 2015's distillation); on this data set it did not beat
-plain training (CARD.md lists the runs).
+With `--teacher`, the loss also pulls the net towards trained teachers' predictions on the same
+augmented batch (Hinton et al. 2015's distillation); on this data set it did not beat plain
+training (CARD.md lists the runs).
 On CUDA the forward and backward passes run in bfloat16 autocast.
 """
 
@@ -24,7 +26,7 @@ from torch import nn
 from tqdm import tqdm
 
 from models.cifar10.data import cached_cifar10
-from models.cifar10.net import CifarNet, Config, predict_tta
+from models.cifar10.net import CifarNet, Config, build_net, predict_tta
 from models.common.training import (
     Checkpoint,
     TrainLog,
@@ -36,30 +38,59 @@ from models.common.training import (
 )
 from models.common.weights import load_net, save_weights
 
-HYP = {
+SPLIT = {
     "val_size": 5000,  # training images held out for model selection
     "split_seed": 0,  # fixed, so runs with other seeds (e.g. teachers) share the validation set
-    "momentum": 0.85,  # Nesterov
-    "weight_decay": 0.015,  # per 1024 examples, decoupled from the lr
-    "bias_scaler": 64.0,  # lr multiplier for BatchNorm shifts
-    "label_smoothing": 0.2,
-    "schedule": (0.2, 0.2, 0.0),  # triangle: start factor, peak position, end factor
-    "translate": 2,  # random crop from a 2-pixel reflect padding
-    "whiten_images": 5000,  # images used to estimate the whitening filters
-    "tta_level": 2,  # 0 none, 1 mirror, 2 mirror + shifts
+    "tta_level": 2,  # final validation also with 0 none, 1 mirror, 2 mirror + shifts
+}
+DRY_RUN_VAL = 200  # validation images a --dry-run scores
+RECIPES = {
+    "resnet18": {
+        "epochs": 134,
+        "lr": 0.4,  # peak, for the mean loss of a 512-image batch
+        "batch_size": 512,
+        "momentum": 0.9,  # Nesterov
+        "weight_decay": 5e-4,  # L2 on conv and linear weights, none on BatchNorm and biases
+        "label_smoothing": 0.1,
+        "schedule": (0.0, 0.15, 0.0),  # triangle: start factor, peak position, end factor
+        "translate": 4,  # random crop from a 4-pixel reflect padding
+        "cutout": 11,  # side of the square blacked out at a random place (0: none)
+        "loss": "mean",
+    },
+    "airbench": {
+        "epochs": 30,
+        "lr": 10.0,  # per 1024 examples, decoupled from momentum (see airbench_optimizer)
+        "batch_size": 1024,
+        "momentum": 0.85,
+        "weight_decay": 0.015,  # per 1024 examples, decoupled from the lr
+        "bias_scaler": 64.0,  # lr multiplier for BatchNorm shifts
+        "label_smoothing": 0.2,
+        "schedule": (0.2, 0.2, 0.0),
+        "translate": 2,
+        "cutout": 0,
+        "loss": "sum",
+        "whiten_images": 5000,  # images used to estimate the whitening filters
+    },
 }
 
 
-def augment(images: torch.Tensor, pad: int) -> torch.Tensor:
-    """Random horizontal flip and random translation by up to `pad` pixels, per image."""
+def augment(images: torch.Tensor, pad: int, cutout: int = 0) -> torch.Tensor:
+    """Random horizontal flip, random translation by up to `pad` pixels and, if `cutout`, a
+    black `cutout`-pixel square (odd side) centred anywhere, clipped at the border; per image."""
     n, _, h, w = images.shape
     flip = torch.rand(n, device=images.device) < 0.5
     images = torch.where(flip.view(-1, 1, 1, 1), images.flip(-1), images)
     padded = F.pad(images, (pad,) * 4, mode="reflect")
     dy, dx = torch.randint(0, 2 * pad + 1, (2, n)).tolist()
-    return torch.stack(
+    images = torch.stack(
         [padded[i, :, y : y + h, x : x + w] for i, (y, x) in enumerate(zip(dy, dx, strict=True))]
     )
+    if cutout:
+        cy, cx = torch.randint(0, h, (n, 1, 1)), torch.randint(0, w, (n, 1, 1))
+        rows, cols = torch.arange(h).view(1, -1, 1), torch.arange(w).view(1, 1, -1)
+        inside = ((rows - cy).abs() <= cutout // 2) & ((cols - cx).abs() <= cutout // 2)
+        images = images * ~inside[:, None].to(images.device)
+    return images
 
 
 def triangle(step: int, total: int, start: float, peak: float, end: float) -> float:
@@ -96,12 +127,12 @@ def distillation_loss(
     ).sum(1)
 
 
-def make_optimizer(net: CifarNet, lr: float, batch_size: int) -> torch.optim.SGD:
+def airbench_optimizer(net: CifarNet, lr: float, batch_size: int, hyp: dict) -> torch.optim.SGD:
     """Decoupled hyperparameters (airbench): `lr` is per 1024 examples, independent of momentum."""
-    kilostep_scale = 1024 * (1 + 1 / (1 - HYP["momentum"]))
+    kilostep_scale = 1024 * (1 + 1 / (1 - hyp["momentum"]))
     lr = lr / kilostep_scale
-    wd = HYP["weight_decay"] * batch_size / kilostep_scale
-    lr_bias = lr * HYP["bias_scaler"]
+    wd = hyp["weight_decay"] * batch_size / kilostep_scale
+    lr_bias = lr * hyp["bias_scaler"]
     params = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
     norm = [p for n, p in params if "norm" in n]
     other = [p for n, p in params if "norm" not in n]
@@ -109,17 +140,29 @@ def make_optimizer(net: CifarNet, lr: float, batch_size: int) -> torch.optim.SGD
         dict(params=norm, lr=lr_bias, weight_decay=wd / lr_bias, base_lr=lr_bias),
         dict(params=other, lr=lr, weight_decay=wd / lr, base_lr=lr),
     ]
-    return torch.optim.SGD(groups, momentum=HYP["momentum"], nesterov=True)
+    return torch.optim.SGD(groups, momentum=hyp["momentum"], nesterov=True)
+
+
+def resnet_optimizer(net: nn.Module, lr: float, hyp: dict) -> torch.optim.SGD:
+    """Plain Nesterov SGD; weight decay on conv and linear weights only."""
+    weights = [p for p in net.parameters() if p.ndim > 1]
+    others = [p for p in net.parameters() if p.ndim <= 1]
+    groups = [
+        dict(params=weights, weight_decay=hyp["weight_decay"], base_lr=lr),
+        dict(params=others, weight_decay=0.0, base_lr=lr),
+    ]
+    return torch.optim.SGD(groups, lr=lr, momentum=hyp["momentum"], nesterov=True)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = base_parser("cifar10", epochs=30, lr=10.0, batch_size=1024)
+    parser = base_parser("cifar10", epochs=None, lr=None, batch_size=None)  # from the recipe
+    parser.add_argument("--arch", choices=sorted(RECIPES), default="resnet18")
     parser.add_argument("--compile", action="store_true", help="torch.compile the net")
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
     parser.add_argument(
         "--widths",
         default=",".join(map(str, Config.widths)),
-        help="channels of the three conv groups, comma-separated",
+        help="airbench only: channels of the three conv groups, comma-separated",
     )
     parser.add_argument(
         "--teacher", type=Path, nargs="+", help="weights of trained nets to distil from (averaged)"
@@ -127,33 +170,43 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--distill-weight", type=float, default=0.7, help="share of the KD loss")
     parser.add_argument("--temperature", type=float, default=2.0, help="softening for the KD loss")
     args = parser.parse_args(argv)
+    hyp = {**RECIPES[args.arch], **SPLIT}
+    for name in ("epochs", "lr", "batch_size"):  # flags override the recipe's values
+        if getattr(args, name) is None:
+            setattr(args, name, hyp[name])
     if args.threads:
         torch.set_num_threads(args.threads)
     seed_everything(args.seed)
     ddp, device = init_distributed(args.device)
 
     images, labels = cached_cifar10(args.data_dir, True, args.cache_dir, args.download)
-    split = torch.Generator().manual_seed(HYP["split_seed"])
+    split = torch.Generator().manual_seed(hyp["split_seed"])
     order = torch.randperm(len(images), generator=split)
-    val_idx, train_idx = order[: HYP["val_size"]], order[HYP["val_size"] :]
+    val_idx, train_idx = order[: hyp["val_size"]], order[hyp["val_size"] :]
     x_train, y_train = images[train_idx], labels[train_idx]
     x_val, y_val = images[val_idx], labels[val_idx]
+    n_val = DRY_RUN_VAL if args.dry_run else len(x_val)
     local_batch = args.batch_size // ddp.world_size
     steps_per_epoch = 1 if args.dry_run else len(x_train) // args.batch_size
     total_steps = max(1, round(args.epochs * steps_per_epoch))
 
-    cfg = Config(widths=tuple(int(w) for w in args.widths.split(",")))
-    net = CifarNet(cfg)
-    net.init_whitening(x_train[: HYP["whiten_images"]].float() / 255)
+    cfg = Config(arch=args.arch, widths=tuple(int(w) for w in args.widths.split(",")))
+    net = build_net(cfg)
+    if args.arch == "airbench":
+        net.init_whitening(x_train[: hyp["whiten_images"]].float() / 255)
     # channels-last suits the GPU's tensor cores; on the CPU it was slower (notes)
     memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
     net = net.to(device, memory_format=memory_format)
     model = nn.parallel.DistributedDataParallel(net) if ddp.enabled else net
     forward = torch.compile(model) if args.compile else model
-    optimizer = make_optimizer(net, args.lr, args.batch_size)
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=HYP["label_smoothing"], reduction="none")
+    if args.arch == "airbench":
+        optimizer = airbench_optimizer(net, args.lr, args.batch_size, hyp)
+    else:
+        optimizer = resnet_optimizer(net, args.lr, hyp)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=hyp["label_smoothing"], reduction="none")
+    reduce = torch.sum if hyp["loss"] == "sum" else torch.mean  # airbench's lr is per example
     teachers = [
-        load_net(path, lambda c: CifarNet(Config.from_dict(c))).to(device)
+        load_net(path, lambda c: build_net(Config.from_dict(c))).to(device)
         for path in args.teacher or []
     ]
     kd = args.distill_weight if teachers else 0.0
@@ -180,9 +233,9 @@ def main(argv: list[str] | None = None) -> None:
             # every rank draws the same global batch and trains on its own slice of it
             idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
             idx = idx[ddp.rank * local_batch : (ddp.rank + 1) * local_batch]
-            x = augment(x_train[idx].to(device).float() / 255, HYP["translate"])
+            x = augment(x_train[idx].to(device).float() / 255, hyp["translate"], hyp["cutout"])
             x = x.contiguous(memory_format=memory_format)
-            factor = triangle(step, total_steps, *HYP["schedule"])
+            factor = triangle(step, total_steps, *hyp["schedule"])
             for group in optimizer.param_groups:
                 group["lr"] = group["base_lr"] * factor
             with autocast:
@@ -193,16 +246,17 @@ def main(argv: list[str] | None = None) -> None:
                         teacher_logits = torch.stack([t(x).float() for t in teachers]).mean(0)
                     kd_loss = distillation_loss(logits, teacher_logits, args.temperature)
                     loss = (1 - kd) * loss + kd * kd_loss
-                loss = loss.sum()
+                mean_loss = loss.mean().item()
+                loss = reduce(loss)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             step, batches = step + 1, batches + 1
-            epoch_loss += loss.item() / len(idx)
+            epoch_loss += mean_loss
             progress.update()
-            progress.set_postfix(loss=f"{loss.item() / len(idx):.3f}")
+            progress.set_postfix(loss=f"{mean_loss:.3f}")
         epoch = step / steps_per_epoch
-        val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
+        val_acc = accuracy(net, x_val[:n_val], y_val[:n_val], device)
         train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp)
         if ddp.is_main:
             log.write(
@@ -223,11 +277,12 @@ def main(argv: list[str] | None = None) -> None:
             )
     progress.close()
 
-    if ddp.is_main:
-        n_val = 1000 if args.dry_run else len(x_val)
+    if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
+        val_acc = accuracy(net, x_val[:n_val], y_val[:n_val], device)
         val_mirror = accuracy(net, x_val[:n_val], y_val[:n_val], device, tta_level=1)
-        val_tta = accuracy(net, x_val[:n_val], y_val[:n_val], device, HYP["tta_level"])
-        hyp = {**HYP, "teachers": [p.name for p in args.teacher or []], "distill_weight": kd}
+        val_tta = accuracy(net, x_val[:n_val], y_val[:n_val], device, hyp["tta_level"])
+        hyp |= {"arch": args.arch, "teachers": [p.name for p in args.teacher or []]}
+        hyp["distill_weight"] = kd
         if teachers:
             hyp["temperature"] = args.temperature
         meta = training_meta(

@@ -36,6 +36,9 @@ class ModelInfo:
         return self.weights.with_name(self.weights.stem + ".confusion.png")
 
 
+BUFFERS = ("running_mean", "running_var", "num_batches_tracked")  # BatchNorm state, not parameters
+
+
 def weights_summary(path: Path) -> dict:
     """Parameter count and header metadata of a safetensors file, without loading the tensors."""
     if not path.is_file():
@@ -43,6 +46,8 @@ def weights_summary(path: Path) -> dict:
     with safe_open(str(path), framework="pt") as f:
         params = 0
         for name in f.keys():
+            if name.endswith(BUFFERS):
+                continue
             shape = f.get_slice(name).get_shape()
             count = 1
             for dim in shape:
