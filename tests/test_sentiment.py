@@ -1,5 +1,6 @@
 """Chinese sentiment: tokens, vocabulary, attributions, batch files, quality, the Hub option."""
 
+import dataclasses
 import math
 
 import pytest
@@ -44,16 +45,18 @@ def test_units_of_the_char_view_know_their_words():
         units(["好"], "byte")
 
 
-def save_tiny_views(folder, seed: int = 0) -> None:
-    """Untrained word and character TextCNNs with their vocabularies, as the app loads them."""
+def save_tiny_views(folder, seed: int = 0, max_tokens: tuple[int, int] = (200, 400)) -> None:
+    """Untrained word and character TextCNNs with their vocabularies, as the app loads them;
+    `max_tokens`: how many words and characters they read."""
     from models.common.weights import save_weights
 
     torch.manual_seed(seed)
-    for variant, unit, tokens in (
-        ("default", "word", ["好", "差", "房间"]),
-        ("chars", "char", ["好", "差", "房", "间"]),
+    for variant, unit, tokens, limit in (
+        ("default", "word", ["好", "差", "房间"], max_tokens[0]),
+        ("chars", "char", ["好", "差", "房", "间"], max_tokens[1]),
     ):
-        net = TextCNN(Config(unit=unit, vocab_size=10, embed_dim=8, widths=(1, 2), filters=4))
+        cfg = Config(unit=unit, vocab_size=10, embed_dim=8, widths=(1, 2), filters=4)
+        net = TextCNN(dataclasses.replace(cfg, max_tokens=limit))
         save_weights(
             net.state_dict(),
             folder / "sentiment" / f"{variant}.safetensors",
@@ -198,6 +201,23 @@ def test_predict_batch_scores_every_line_and_marks_empty_ones(tmp_path, monkeypa
     # batched scores equal one-at-a-time scores (padding changes nothing)
     assert scores[3] == pytest.approx(sentiment.predict(texts[3])["positive"], abs=1e-5)
     assert scores[2] == pytest.approx(sentiment.predict(texts[2])["positive"], abs=1e-5)
+
+
+def test_each_view_reads_as_many_units_as_in_training(tmp_path, monkeypatch, fresh_cache):
+    save_tiny_views(tmp_path, max_tokens=(3, 8))  # 3 words, 8 characters
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    model = sentiment.get_model()
+    words = ["房间", "好", "房间", "差", "房间", "好"]  # 9 characters
+    assert [len(view.ids(words)[0]) for view in model.views] == [3, 8]
+    assert model.words_read(words) == 5  # the 8th character is in the 5th word
+    assert model.words_read(words[:2]) == 2 and model.words_read([]) == 0
+    text = "房间很好，服务差。" * 3
+    read = model.words_read(sentiment.tokenize(text))
+    analysis = sentiment.analyse(text)
+    assert analysis.tokens == sentiment.tokenize(text)[:read]
+    assert len(analysis.attributions) == read
+    assert any(f"first {read} words" in n for n in analysis.notices)
+    assert not any("words)" in n for n in sentiment.analyse("房间好").notices)
 
 
 def test_a_missing_character_view_is_named_in_the_error(tmp_path, monkeypatch, fresh_cache):

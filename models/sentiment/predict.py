@@ -77,14 +77,14 @@ class Model:
     def device(self) -> torch.device:
         return next(self.views[0].net.parameters()).device
 
-    @property
-    def max_words(self) -> int:
-        """Reviews are cut to this many words for every view (the word views' limit)."""
-        word_limits = [v.net.cfg.max_tokens for v in self.views if v.net.cfg.unit == "word"]
-        return min(word_limits, default=MAX_CHARS)
+    def words_read(self, words: list[str]) -> int:
+        """How many leading words of a review at least one view reads: each reads its first
+        max_tokens units (the word view 200 words, the character view 400 characters), as in
+        training."""
+        return max(view.ids(words)[1][-1] + 1 for view in self.views) if words else 0
 
     def logits(self, words_per_text: list[list[str]]) -> torch.Tensor:
-        """Averaged logits (N, 2) for reviews given as (already cut) word lists."""
+        """Averaged logits (N, 2) for reviews given as word lists (each view cuts its own)."""
         return torch.stack(
             [
                 view.net(pad([view.ids(words)[0] for words in words_per_text]).to(self.device))
@@ -174,9 +174,10 @@ def analyse(text: str | None, model: Model | None = None) -> Analysis:
     text, notices = prepare(text)
     model = model or get_model()
     words = tokenize(text)
-    if len(words) > model.max_words:
-        notices.append(f"Only the first {model.max_words} words were read.")
-        words = words[: model.max_words]
+    read = model.words_read(words)
+    if read < len(words):
+        notices.append(f"Long review: only its start was read (the first {read} words).")
+        words = words[:read]
     with torch.no_grad():
         probs = model.logits([words]).softmax(1)[0].tolist()
     attributions = word_attributions(model, words)
@@ -190,7 +191,7 @@ def predict(text: str | None) -> dict[str, float]:
     text, _ = prepare(text)
     model = get_model()
     with torch.no_grad():
-        probs = model.logits([tokenize(text)[: model.max_words]]).softmax(1)[0].tolist()
+        probs = model.logits([tokenize(text)]).softmax(1)[0].tolist()
     return dict(zip(LABELS, probs, strict=True))
 
 
@@ -198,7 +199,7 @@ def predict(text: str | None) -> dict[str, float]:
 def predict_batch(texts: list[str], model: Model | None = None, bs: int = 256) -> list[float]:
     """P(positive) for each text (empty texts get nan)."""
     model = model or get_model()
-    words = [tokenize(normalize(t)[:MAX_CHARS])[: model.max_words] for t in texts]
+    words = [tokenize(normalize(t)[:MAX_CHARS]) for t in texts]
     order = sorted((i for i in range(len(words)) if words[i]), key=lambda i: len(words[i]))
     positive = [float("nan")] * len(texts)
     for start in range(0, len(order), bs):
