@@ -53,23 +53,38 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def training_summary(meta: dict) -> str:
+    """'5 epochs, 1 min on <hardware> (torch x)' from a weights header."""
+    train = meta.get("train", {})
+    minutes = train.get("train_time_s", 0) / 60
+    return (
+        f"{train.get('recipe', {}).get('epochs', '?')} epochs, {minutes:.0f} min on "
+        f"{train.get('hardware', '?')} (torch {train.get('torch', '?')})"
+    )
+
+
 def about_markdown(info: ModelInfo) -> str:
-    summary = weights_summary(info.weights)
-    if not summary:
-        return f"**The weights file `{info.weights}` is missing.** Train it with `{info.train_command}`."
-    train = summary.get("train", {})
+    summaries = {path: weights_summary(path) for path in info.all_weights}
+    missing = [path for path, summary in summaries.items() if not summary]
+    if missing:
+        return (
+            f"**The weights file `{missing[0]}` is missing.** Train it with `{info.train_command}`."
+        )
+    params = sum(summary["params"] for summary in summaries.values())
+    if len(summaries) == 1:
+        training = training_summary(summaries[info.weights])
+    else:
+        training = "; ".join(f"`{p.stem}` {training_summary(s)}" for p, s in summaries.items())
     metrics = read_metrics(info)
     if info.metric in metrics:
         measured = f"**{metrics[info.metric]:.2%}** {info.metric} on {metrics['split']} ({metrics['n']:,} examples)"
     else:
         measured = f"not measured yet: run `{info.eval_command}`"
-    minutes = train.get("train_time_s", 0) / 60
     return "\n".join(
         [
-            f"- **Architecture:** {info.architecture}, {summary['params']:,} parameters",
+            f"- **Architecture:** {info.architecture}, {params:,} parameters",
             f"- **Training data:** {info.training_data}",
-            f"- **Training:** {train.get('recipe', {}).get('epochs', '?')} epochs, "
-            f"{minutes:.0f} min on {train.get('hardware', '?')} (torch {train.get('torch', '?')})",
+            f"- **Training:** {training}",
             f"- **Measured:** {measured}",
             f"- **Runs on:** {pick_device().type}",
             f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
@@ -84,11 +99,17 @@ def about_panel(info: ModelInfo) -> None:
         rows = training_curves(info)
         if rows:
             curves = pd.DataFrame(rows)
+            several = curves["weights"].nunique() > 1  # one line per weights file
             with gr.Row():
                 for name in ("train_loss", "val_acc"):
                     if name in curves:
                         gr.LinePlot(
-                            curves, x="epoch", y=name, title=name.replace("_", " "), height=220
+                            curves.dropna(subset=[name]),
+                            x="epoch",
+                            y=name,
+                            color="weights" if several else None,
+                            title=name.replace("_", " "),
+                            height=220,
                         )
         else:
             gr.Markdown(f"_No training log at `{info.log.name}`: curves not shown._")

@@ -1,5 +1,6 @@
 """Explanations: Grad-CAM, the digits preview, About panels fed by training logs."""
 
+import dataclasses
 import json
 
 import gradio as gr
@@ -7,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from demos.common import about_panel
+from demos.common import about_markdown, about_panel
 from models.common.cards import ModelInfo, training_curves
 from models.common.gradcam import grad_cam
 from models.common.images import overlay_heatmap
@@ -75,20 +76,24 @@ def test_heatmap_overlay_keeps_the_image_size():
     assert out.size == (40, 30) and out.mode == "RGB"
 
 
-def info_for(tmp_path, log_rows: list[dict] | None) -> ModelInfo:
-    weights = tmp_path / "default.safetensors"
+def save_toy_weights(weights, log_rows: list[dict] | None, hardware: str = "test CPU") -> None:
     save_weights(
         nn.Linear(2, 2).state_dict(),
         weights,
         {
             "config": {},
-            "train": {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": "test CPU"},
+            "train": {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": hardware},
         },
     )
     if log_rows is not None:
-        weights.with_name("default.log.jsonl").write_text(
+        weights.with_name(weights.stem + ".log.jsonl").write_text(
             "".join(json.dumps(r) + "\n" for r in log_rows)
         )
+
+
+def info_for(tmp_path, log_rows: list[dict] | None) -> ModelInfo:
+    weights = tmp_path / "default.safetensors"
+    save_toy_weights(weights, log_rows)
     weights.with_name("default.metrics.json").write_text(
         json.dumps({"accuracy": 0.5, "n": 10, "split": "toy"})
     )
@@ -103,13 +108,29 @@ def test_training_log_parses_and_the_about_panel_plots_it(tmp_path):
         {"epoch": 2, "train_loss": 0.5, "val_acc": 0.8},
     ]
     info = info_for(tmp_path, rows)
-    assert training_curves(info) == rows
+    assert training_curves(info) == [{**row, "weights": "default"} for row in rows]
     with gr.Blocks() as demo:
         about_panel(info)
     plots = [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
     assert len(plots) == 2
     text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
     assert "50.00%" in text and "6 parameters" in text
+
+
+def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path):
+    info = info_for(tmp_path, [{"epoch": 1, "val_acc": 0.6}, {"epoch": 2, "val_acc": 0.8}])
+    second = tmp_path / "chars.safetensors"
+    save_toy_weights(second, [{"epoch": 1, "val_acc": 0.7}], hardware="other GPU")
+    info = dataclasses.replace(info, more_weights=(second,))
+    assert [row["weights"] for row in training_curves(info)] == ["default", "default", "chars"]
+    with gr.Blocks() as demo:
+        about_panel(info)
+    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
+    assert "12 parameters" in text and "`chars` 2 epochs, 1 min on other GPU" in text
+    (plot,) = [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
+    assert plot.color == "weights"
+    second.unlink()
+    assert "chars.safetensors` is missing" in about_markdown(info)
 
 
 def test_missing_training_log_hides_the_curves_with_a_note(tmp_path):

