@@ -6,8 +6,8 @@
   convolution initialised from the eigenvectors of the training set's patch covariance, then
   three conv groups (conv, max-pool, BN, GELU, conv, BN, GELU), a global max-pool and a linear
   head scaled down by `scale`. BatchNorm weights are frozen at one and dirac (identity)
-  initialisation lets the deep path start as a shortcut. A third of ResNet-18's CPU cost and
-  trainable in 3 h on 2 CPU cores, but 1.4 points less accurate on this data (CARD.md).
+  initialisation lets the deep path start as a shortcut. About 0.6x ResNet-18's CPU time per
+  image and trainable in 3 h on 2 CPU cores, but 1.2 points less accurate on test (CARD.md).
 
 Both take RGB in [0, 1] and normalise inside, and name the layer Grad-CAM reads (`cam_layer`).
 """
@@ -25,7 +25,7 @@ IMAGE_SIZE = 32
 class Config:
     arch: str = "resnet18"  # or "airbench"; the fields below up to `scale` are airbench's
     # channels of the three conv groups: airbench94 has (64, 256, 256); on the JPEG copy this
-    # width gained 1.9 points of validation accuracy and still answers in ~6 ms on 2 CPU cores
+    # width gained 1.9 points of validation accuracy; image + mirror take ~6 ms on 2 CPU cores
     widths: tuple[int, int, int] = (128, 384, 384)
     whiten_kernel: int = 2  # patch size of the whitening layer; 2 * 3 * k * k filters
     bn_momentum: float = 0.4  # PyTorch's convention: weight of the new batch statistics
@@ -143,7 +143,10 @@ class ResNet18(nn.Module):
         return self.body((x - self.mean) / self.std)
 
 
-def build_net(cfg: Config) -> CifarNet | ResNet18:
+Net = ResNet18 | CifarNet
+
+
+def build_net(cfg: Config) -> Net:
     if cfg.arch == "resnet18":
         return ResNet18(cfg)
     if cfg.arch == "airbench":

@@ -10,15 +10,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from models.cifar10.net import (
-    IMAGE_SIZE,
-    LABELS,
-    CifarNet,
-    Config,
-    ResNet18,
-    build_net,
-    predict_tta,
-)
+from models.cifar10.net import IMAGE_SIZE, LABELS, Config, Net, build_net, predict_tta
 from models.common.cards import ModelInfo
 from models.common.device import pick_device
 from models.common.errors import InputError
@@ -45,9 +37,6 @@ INFO = ModelInfo(
     eval_command="python -m models.evaluate cifar10",
     weights=weights_path(),
 )
-
-
-Net = ResNet18 | CifarNet
 
 
 def load(variant: str = "default", device: torch.device | None = None) -> Net:
