@@ -75,12 +75,12 @@ def word2vec_init(
         seed=seed,
     )
     vectors = torch.from_numpy(w2v.wv.vectors)
-    rows = [(i, w2v.wv.key_to_index.get(token)) for i, token in enumerate(vocab.itos)]
-    rows = [(i, row) for i, row in rows if row is not None]
+    vectors = (vectors / vectors.std()).to(embedding.weight.device)
+    known = [(i, w2v.wv.key_to_index[t]) for i, t in enumerate(vocab.itos) if t in w2v.wv]
     with torch.no_grad():
-        for i, row in rows:
-            embedding.weight[i] = vectors[row] / vectors.std()
-    return len(rows)
+        for i, row in known:
+            embedding.weight[i] = vectors[row]
+    return len(known)
 
 
 def parse_pairs(text: str, cast=float) -> dict:
