@@ -279,8 +279,9 @@ def test_train_dry_run_writes_both_views_the_app_loads(tmp_path, monkeypatch, fr
     out = tmp_path / "sentiment"
     common = ["--dry-run", "--data-dir", str(DATA), "--out", str(out)]
     common += ["--cache-dir", str(tmp_path / "cache"), "--checkpoint", str(tmp_path / "s.pt")]
-    train.main(common)  # both views as shipped: words from random vectors,
-    chars = "unit=char,max_tokens=400,widths=1/2/3/4/5/6"  # characters from word2vec ones
+    # both views as shipped: words from random vectors, characters from word2vec ones
+    train.main(common)
+    chars = "unit=char,max_tokens=400,widths=1/2/3/4/5/6"
     train.main([*common, "--variant", "chars", "--config", chars, "--vectors", "word2vec"])
 
     assert read_meta(out / "default.safetensors")["train"]["recipe"]["vectors"] == "random"
