@@ -1,6 +1,8 @@
-"""One evaluation entry point for every model: prints the metric on the real test split.
+"""One evaluation entry point for every model: prints the metric on the real test split
+(sentiment: ChnSentiCorp dev and the held-out parts).
 
-python -m models.evaluate MODEL [--limit N] [--write]     # MODEL: digits, cifar10
+python -m models.evaluate MODEL [--write]     # MODEL: digits, cifar10, sentiment
+python -m models.evaluate MODEL --help        # that model's flags (e.g. --limit, --views)
 """
 
 import importlib

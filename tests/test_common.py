@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,3 +175,14 @@ def test_weights_summary_counts_parameters_not_batchnorm_buffers(tmp_path):
     summary = weights_summary(path)
     assert summary["params"] == sum(p.numel() for p in net.parameters())
     assert summary["config"]["arch"] == "resnet18"
+
+
+def test_each_weights_variant_resumes_from_its_own_checkpoint():
+    from models.common.training import base_parser
+
+    parser = base_parser("sentiment", epochs=1, lr=1e-3, batch_size=8)
+    assert parser.parse_args([]).checkpoint == Path("checkpoints/sentiment.pt")
+    chars = parser.parse_args(["--variant", "chars", "--resume"])
+    assert chars.checkpoint == Path("checkpoints/sentiment-chars.pt")
+    given = parser.parse_args(["--variant", "chars", "--checkpoint", "x.pt"])
+    assert given.checkpoint == Path("x.pt")

@@ -158,9 +158,26 @@ def read_log(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> argparse.ArgumentParser:
+class TrainParser(argparse.ArgumentParser):
+    """Parses a train.py's flags; the default checkpoint is one file per weights variant
+    (checkpoints/MODEL.pt, checkpoints/MODEL-VARIANT.pt), so --resume finds that variant's own."""
+
+    def __init__(self, model: str, **kwargs):
+        super().__init__(**kwargs)
+        self.model = model
+
+    def parse_args(self, args=None, namespace=None) -> argparse.Namespace:
+        parsed = super().parse_args(args, namespace)
+        if parsed.checkpoint is None:
+            suffix = "" if parsed.variant == "default" else f"-{parsed.variant}"
+            parsed.checkpoint = Path("checkpoints") / f"{self.model}{suffix}.pt"
+        return parsed
+
+
+def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> TrainParser:
     """The flags every train.py takes, with that model's defaults."""
-    p = argparse.ArgumentParser(
+    p = TrainParser(
+        model,
         prog=f"python -m models.train {model}",
         description=f"Train the {model} model and write its shipped weights.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -173,7 +190,9 @@ def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> argpar
     p.add_argument("--device", default="auto", help="auto | cpu | cuda | mps")
     p.add_argument("--out", type=Path, default=weights_dir(model), help="weights folder")
     p.add_argument("--variant", default="default", help="file stem of the weights written")
-    p.add_argument("--checkpoint", type=Path, default=Path("checkpoints") / f"{model}.pt")
+    p.add_argument(
+        "--checkpoint", type=Path, default=None, help="default: checkpoints/MODEL[-VARIANT].pt"
+    )
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--download", action="store_true", help="download the data set if missing")
     p.add_argument("--tensorboard", type=Path, default=None, help="also log to this folder")

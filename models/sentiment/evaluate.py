@@ -2,7 +2,8 @@
 each extra corpus, side by side with the snownlp package's sentiment on the same reviews.
 
     python -m models.evaluate sentiment              # prints the table
-    python -m models.evaluate sentiment --write      # also writes weights/default.metrics.json
+    python -m models.evaluate sentiment --write      # also writes default.metrics.json and
+                                                     # default.confusion.png (first view's stem)
     python -m models.evaluate sentiment --no-snownlp # skip the baseline (it is slow)
     python -m models.evaluate sentiment --views chars --no-snownlp   # one view alone
 """

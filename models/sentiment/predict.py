@@ -8,7 +8,7 @@ reads characters (`chars`, its embeddings started from word2vec vectors); they m
 mistakes, so together they are right more often.
 Attributions are Integrated Gradients of the averaged positive-minus-negative logit with respect
 to each view's embeddings, from an all-padding baseline, a character's share credited to its
-word: they add up to how far the review moves that margin from the empty review.
+word: they add up to how far the review moves that margin from the all-padding baseline.
 """
 
 import csv

@@ -45,7 +45,7 @@ HYP = {
 
 
 def tokenize_all(reviews: list[Review], cache: Path) -> dict[str, list[str]]:
-    """jieba tokens per normalised text, cached on disk (tokenising 70k reviews takes a minute)."""
+    """jieba tokens per normalised text, cached on disk (all 72k reviews take ~20 s on 2 cores)."""
     tokens: dict[str, list[str]] = json.loads(cache.read_text()) if cache.is_file() else {}
     missing = {normalize(r.text) for r in reviews} - tokens.keys()
     for text in tqdm(sorted(missing), desc="jieba", disable=not missing):
