@@ -26,9 +26,12 @@ def predictions(reviews: list[Review], views: tuple[str, ...] = predict.VIEWS) -
     return np.array(predict.predict_batch([r.text for r in reviews], model)) >= 0.5
 
 
+def labels_of(reviews: list[Review]) -> np.ndarray:
+    return np.array([r.label for r in reviews])
+
+
 def accuracy_on(reviews: list[Review], views: tuple[str, ...] = predict.VIEWS) -> float:
-    truth = np.array([r.label for r in reviews])
-    return float((predictions(reviews, views) == truth).mean())
+    return float((predictions(reviews, views) == labels_of(reviews)).mean())
 
 
 def snownlp_accuracy(reviews: list[Review]) -> float:
@@ -54,10 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     eval_splits = {k: v for k, v in splits.items() if k != "train"}
     result: dict = {"split": "ChnSentiCorp dev", "n": len(splits["dev"])}
     print(f"{'split':28s} {'n':>6s} {'ours':>8s} {'snownlp':>8s}")
+    predicted = {}
     for name, reviews in eval_splits.items():
         start = time.perf_counter()
-        ours = accuracy_on(reviews, views)
+        predicted[name] = predictions(reviews, views)
         seconds = time.perf_counter() - start
+        ours = float((predicted[name] == labels_of(reviews)).mean())
         base = None if args.no_snownlp else snownlp_accuracy(reviews)
         result[f"accuracy_{name}"] = ours
         if base is not None:
@@ -67,9 +72,8 @@ def main(argv: list[str] | None = None) -> None:
             f"   ({1000 * seconds / len(reviews):.2f} ms/review batched)"
         )
     result["accuracy"] = result["accuracy_dev"]
-    truth = np.array([r.label for r in splits["dev"]])
     result["confusion"] = confusion_matrix(
-        predictions(splits["dev"], views).astype(int), truth, 2
+        predicted["dev"].astype(int), labels_of(splits["dev"]), 2
     ).tolist()
     if args.write:
         save_evaluation(
