@@ -64,7 +64,10 @@ def training_summary(meta: dict) -> str:
 
 
 def about_markdown(info: ModelInfo) -> str:
-    summaries = {path: weights_summary(path) for path in info.all_weights}
+    try:
+        summaries = {path: weights_summary(path) for path in info.all_weights}
+    except ModelUnavailable as err:  # built with the UI: a broken file must not stop the app
+        return f"**The {err}.** Train it again with `{info.train_command}`."
     missing = [path for path, summary in summaries.items() if not summary]
     if missing:
         return (
@@ -79,7 +82,7 @@ def about_markdown(info: ModelInfo) -> str:
     if info.metric in metrics:
         measured = f"**{metrics[info.metric]:.2%}** {info.metric} on {metrics['split']} ({metrics['n']:,} examples)"
     else:
-        measured = f"not measured yet: run `{info.eval_command}`"
+        measured = f"not measured yet: run `{info.eval_command} --write`"
     return "\n".join(
         [
             f"- **Architecture:** {info.architecture}, {params:,} parameters",

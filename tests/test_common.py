@@ -161,6 +161,12 @@ def test_missing_or_mismatched_weights_name_the_file(tmp_path):
     save_weights(torch.nn.Linear(3, 2).state_dict(), path, {"config": {}})
     with pytest.raises(WeightsError, match="does not fit"):
         load_net(path, lambda config: torch.nn.Linear(4, 2))
+
+    def unknown_arch(config: dict) -> torch.nn.Module:
+        raise ValueError("unknown arch 'vit'")
+
+    with pytest.raises(WeightsError, match="does not fit.*unknown arch"):
+        load_net(path, unknown_arch)
     path.write_bytes(path.read_bytes()[:40])  # truncated
     with pytest.raises(WeightsError, match="unreadable"):
         load_weights(path)

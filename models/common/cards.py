@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 
 from models.common.training import read_log
+from models.common.weights import WeightsError
 
 
 @dataclass(frozen=True)
@@ -50,27 +51,32 @@ BUFFERS = ("running_mean", "running_var", "num_batches_tracked")  # BatchNorm st
 
 
 def weights_summary(path: Path) -> dict:
-    """Parameter count and header metadata of a safetensors file, without loading the tensors."""
+    """Parameter count and header metadata of a safetensors file, without loading the tensors;
+    {} when the file is missing, WeightsError naming it when it is unreadable."""
     if not path.is_file():
         return {}
-    with safe_open(str(path), framework="pt") as f:
-        params = 0
-        for name in f.keys():
-            if name.endswith(BUFFERS):
-                continue
-            shape = f.get_slice(name).get_shape()
-            count = 1
-            for dim in shape:
-                count *= dim
-            params += count
-        meta = json.loads((f.metadata() or {}).get("meta", "{}"))
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            params = 0
+            for name in f.keys():
+                if name.endswith(BUFFERS):
+                    continue
+                count = 1
+                for dim in f.get_slice(name).get_shape():
+                    count *= dim
+                params += count
+            meta = json.loads((f.metadata() or {}).get("meta", "{}"))
+    except (SafetensorError, OSError, ValueError) as err:
+        raise WeightsError(f"weights file {path} is unreadable ({err})") from err
     return {"params": params, **meta}
 
 
 def read_metrics(info: ModelInfo) -> dict:
-    if not info.metrics_file.is_file():
+    """The evaluation's metrics; {} when the file is missing or unreadable (cut short)."""
+    try:
+        return json.loads(info.metrics_file.read_text())
+    except (OSError, ValueError):
         return {}
-    return json.loads(info.metrics_file.read_text())
 
 
 def training_curves(info: ModelInfo) -> list[dict]:

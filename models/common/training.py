@@ -152,10 +152,19 @@ class TrainLog:
 
 
 def read_log(path: Path) -> list[dict]:
-    """The rows of a TrainLog file; [] when it is missing."""
+    """The rows of a TrainLog file; [] when it is missing. Lines that do not parse (the last
+    one, cut short by an interrupted run) are skipped."""
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows
 
 
 class TrainParser(argparse.ArgumentParser):

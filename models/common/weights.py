@@ -58,7 +58,7 @@ def load_net(path: Path, build: Callable[[dict], torch.nn.Module]) -> torch.nn.M
     try:
         net = build(meta["config"])
         net.load_state_dict(state, strict=True)
-    except (KeyError, TypeError, RuntimeError) as err:
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:
         reason = str(err).strip().splitlines()[0][:300]
         raise WeightsError(f"weights file {path} does not fit the network ({reason})") from err
     return net.eval()

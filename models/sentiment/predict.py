@@ -101,7 +101,11 @@ def load_view(variant: str, device: torch.device | None = None) -> View:
     if not vocab_path.is_file():
         raise WeightsError(f"vocabulary file not found: {vocab_path}")
     net = load_net(path, lambda config: build_net(Config.from_dict(config)))
-    return View(net.to(device or pick_device()), Vocab.load(vocab_path))
+    try:
+        vocab = Vocab.load(vocab_path)
+    except (OSError, ValueError, TypeError) as err:
+        raise WeightsError(f"vocabulary file {vocab_path} is unreadable ({err})") from err
+    return View(net.to(device or pick_device()), vocab)
 
 
 def load(variants: tuple[str, ...] = VIEWS, device: torch.device | None = None) -> Model:
