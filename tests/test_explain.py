@@ -2,6 +2,9 @@
 
 import dataclasses
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 import numpy as np
@@ -67,6 +70,44 @@ def test_gradcam_equals_class_activation_mapping_for_a_gap_linear_head():
     with torch.no_grad():
         cam = torch.relu((head.weight[2][:, None, None] * conv(x)[0]).sum(0))
     torch.testing.assert_close(grad_cam(net, conv, x, target=2), cam / cam.max())
+
+
+def test_gradcam_is_right_while_other_threads_run_the_same_net():
+    """The app shares one net between requests: a Grad-CAM must use its own activations even
+    when classifications and other Grad-CAMs pass through the hooked layer at the same time."""
+
+    class Slow(nn.Module):  # widens the window in which threads overlap
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            time.sleep(0.002)
+            return x
+
+    torch.manual_seed(2)
+    conv = nn.Conv2d(3, 4, 3, padding=1)
+    net = nn.Sequential(Slow(), conv, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    net.eval()
+    x = torch.rand(1, 3, 8, 8)
+    expected = grad_cam(net, conv, x, target=1)
+    stop = threading.Event()
+
+    def classify_until_stopped() -> None:
+        while not stop.is_set():
+            with torch.inference_mode():
+                net(torch.rand(1, 3, 8, 8))
+
+    def explain(n: int) -> list[torch.Tensor]:
+        return [grad_cam(net, conv, x, target=1) for _ in range(n)]
+
+    with ThreadPoolExecutor(4) as pool:
+        background = [pool.submit(classify_until_stopped) for _ in range(2)]
+        try:
+            cams = [pool.submit(explain, 20) for _ in range(2)]
+            results = [heat for future in cams for heat in future.result()]
+        finally:
+            stop.set()
+        for future in background:
+            future.result()
+    for heat in results:
+        torch.testing.assert_close(heat, expected)
 
 
 def test_heatmap_overlay_keeps_the_image_size():

@@ -3,8 +3,11 @@
 The activations A (K, h, w) of one layer are weighted by the spatial mean of the class score's
 gradient with respect to them, summed over channels, passed through ReLU, upsampled to the
 input's size and scaled to [0, 1]. Gradients are taken with torch.autograd.grad, so parameters'
-.grad are never touched and concurrent requests cannot disturb each other.
+.grad are never touched, and the hook keeps only the calling thread's activations: requests
+that run the same net at the same time cannot disturb each other.
 """
+
+import threading
 
 import torch
 import torch.nn.functional as F
@@ -14,7 +17,13 @@ from torch import nn
 def grad_cam(net: nn.Module, layer: nn.Module, x: torch.Tensor, target: int) -> torch.Tensor:
     """Heat map (H, W) in [0, 1] for class `target` of one input x (1, C, H, W)."""
     captured: list[torch.Tensor] = []
-    handle = layer.register_forward_hook(lambda module, inputs, output: captured.append(output))
+    caller = threading.get_ident()
+
+    def keep(module: nn.Module, inputs: tuple, output: torch.Tensor) -> None:
+        if threading.get_ident() == caller:  # not another request's pass through the shared net
+            captured.append(output)
+
+    handle = layer.register_forward_hook(keep)
     try:
         with torch.enable_grad():
             score = net(x)[0, target]
