@@ -6,7 +6,14 @@ import gradio as gr
 import skimage
 from PIL import Image
 
-from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
+from demos.common import (
+    about_panel,
+    empty_when_cleared,
+    gpu,
+    image_upload,
+    uploaded_path,
+    user_errors,
+)
 from models.cifar10 import predict as cifar10
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
@@ -21,13 +28,15 @@ EXAMPLES = [
 
 
 @gpu
+@empty_when_cleared
 @user_errors
 def classify(image: dict | None) -> dict[str, float]:
-    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes."""
+    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes (no image: none)."""
     image = uploaded_path(image)
     return cifar10.predict(image)
 
 
+@empty_when_cleared
 @user_errors
 def preview(image: dict | None) -> Image.Image:
     """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
@@ -40,9 +49,11 @@ TOP_CLASS = "top class"
 
 
 @gpu
+@empty_when_cleared
 @user_errors
 def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
-    """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one) over the image."""
+    """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one, as shown in
+    the prediction) over the image."""
     image = uploaded_path(image)
     heat, _ = cifar10.gradcam(
         image, None if label in (None, TOP_CLASS) else label, size=PREVIEW_SIZE

@@ -80,6 +80,10 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
     panel = active_panel(page)
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
     assert shown_label(page, panel, "cat") == "cat"
+    panel.get_by_role("button", name="Remove Image").first.click()  # clears the results quietly
+    panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
+    page.wait_for_timeout(1_000)  # the three events' replies
+    assert page.get_by_text("Error", exact=True).count() == 0
 
 
 def test_typing_a_review_shows_its_sentiment(page):

@@ -64,18 +64,18 @@ def classify(batch: torch.Tensor, net: Net | None = None, tta_level: int = TTA_L
 
 def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tuple[np.ndarray, str]:
     """Grad-CAM heat map (size, size) in [0, 1] over the centre square the model sees, for
-    `label` (default: the top class), and that label. Taken at the net's `cam_layer` (8x8 for
-    ResNet-18), fine enough to point at an object in a 32x32 image."""
+    `label` (default: the top class `predict` gives, mirror averaging included), and that
+    label. Taken at the net's `cam_layer` (8x8 for ResNet-18), fine enough to point at an object
+    in a 32x32 image."""
     net = get_model()
-    x = to_tensor(preprocess(image))[None].to(next(net.parameters()).device)
+    x = to_tensor(preprocess(image))[None]
     if label is None:
-        with torch.no_grad():
-            target = int(net(x).argmax(1))
+        target = int(classify(x, net).argmax(1))
     elif label in LABELS:
         target = LABELS.index(label)
     else:
         raise InputError(f"Unknown class {label!r}: pick one of {', '.join(LABELS)}.")
-    heat = grad_cam(net, net.cam_layer, x, target)[None, None]
+    heat = grad_cam(net, net.cam_layer, x.to(next(net.parameters()).device), target)[None, None]
     heat = torch.nn.functional.interpolate(
         heat, size=(size, size), mode="bilinear", align_corners=False
     )
