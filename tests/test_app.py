@@ -54,6 +54,25 @@ def test_digits_endpoint_reads_a_drawn_seven(client, tmp_path):
     assert result["confidences"][0]["confidence"] > 0.5
 
 
+def test_digits_sketch_endpoint_reads_a_drawing_and_checks_its_size(client, tmp_path):
+    """The live sketch event: a drawing is read; a huge one (only an API caller can send it) is
+    refused with the size in the status line, as an empty canvas is, not with an exception."""
+
+    def sketch(path) -> dict:
+        return {"background": None, "layers": [], "composite": handle_file(str(path))}
+
+    seven = tmp_path / "seven.png"
+    render(7, canvas=280, left=80, top=30, height=220, width=14).save(seven)
+    label, _, _, status = client.predict(sketch(seven), api_name="/digits_sketch")
+    assert top(label) == "7" and "**7**" in status
+    huge = tmp_path / "huge.png"
+    Image.new("L", (6000, 6000), 255).save(huge)
+    label, _, _, status = client.predict(sketch(huge), api_name="/digits_sketch")
+    assert not label and "megapixels" in status
+    cleared = {"background": None, "layers": [], "composite": None}
+    assert "Draw a digit" in client.predict(cleared, api_name="/digits_sketch")[3]
+
+
 def test_digits_preview_is_the_28x28_model_input(client, tmp_path):
     from models.digits.predict import preprocess
 

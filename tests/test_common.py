@@ -118,12 +118,46 @@ def test_huge_jpeg_is_decoded_at_reduced_size(tmp_path):
     assert opened.getpixel((10, 10))[0] > 150
 
 
+def test_long_jpeg_is_decoded_at_reduced_size_too(tmp_path, monkeypatch):
+    """A 20000x300 banner: the reduction follows the long side (1/8), not the short one."""
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    decoded = []
+    draft = JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = draft(self, mode, size)
+        decoded.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImageFile, "draft", spy)
+    path = tmp_path / "banner.jpg"
+    Image.new("RGB", (20000, 300), (200, 30, 30)).save(path)
+    assert max(images.open_image(path, max_side=512).size) == 512
+    assert decoded == [(2500, 38)]
+
+
+def test_multi_picture_jpeg_from_a_phone_counts_as_jpeg(tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "MAX_DECODED_PIXELS", 100 * 100)  # as if it were huge
+    path = tmp_path / "photo.mpo"
+    frames = [Image.new("RGB", (300, 200), colour) for colour in ("red", "blue")]
+    frames[0].save(path, "MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(path).format == "MPO"
+    assert images.open_image(path).size == (300, 200)
+
+
 def test_image_over_pixel_limit_is_refused_before_decoding(tmp_path, monkeypatch):
     monkeypatch.setattr(images, "MAX_PIXELS", 100 * 100)
     path = tmp_path / "big.png"
     Image.new("L", (200, 200)).save(path)
     with pytest.raises(images.InputError, match="megapixels"):
         images.open_image(path)
+
+
+def test_huge_array_is_refused_and_a_large_one_shrunk():
+    with pytest.raises(images.InputError, match="megapixels"):
+        images.open_image(np.zeros((5000, 5000), dtype=np.uint8))
+    assert images.open_image(np.zeros((3000, 1500, 3), dtype=np.uint8)).size == (1024, 2048)
 
 
 def test_huge_png_is_refused_before_decoding_and_a_large_one_is_read(tmp_path):

@@ -7,6 +7,7 @@ never becomes a 192 MB array. Other formats can only be decoded in full, so they
 before decoding over MAX_DECODED_PIXELS (JPEGs over MAX_PIXELS).
 """
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,13 @@ ImageInput = str | Path | Image.Image | np.ndarray
 def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
     """A decoded PIL image no larger than about `max_side` (aspect kept), EXIF rotation applied."""
     if isinstance(source, np.ndarray):
-        return Image.fromarray(array_to_uint8(source))
-    if isinstance(source, Image.Image):
+        if source.shape[0] * source.shape[1] > MAX_DECODED_PIXELS:
+            raise InputError(
+                f"The image is {source.shape[1]}x{source.shape[0]} pixels; "
+                f"the limit is {MAX_DECODED_PIXELS // 10**6} megapixels."
+            )
+        image = Image.fromarray(array_to_uint8(source))
+    elif isinstance(source, Image.Image):
         image = source
     else:
         path = Path(source)
@@ -41,13 +47,16 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
                     f"The image is {image.width}x{image.height} pixels; "
                     f"the limit is {MAX_PIXELS // 10**6} megapixels."
                 )
-            if image.format != "JPEG" and image.width * image.height > MAX_DECODED_PIXELS:
+            is_jpeg = image.format in ("JPEG", "MPO")  # MPO: phone cameras' multi-picture JPEG
+            if not is_jpeg and image.width * image.height > MAX_DECODED_PIXELS:
                 raise InputError(
                     f"The image is {image.width}x{image.height} pixels. Only JPEG photos may be "
                     f"larger than {MAX_DECODED_PIXELS // 10**6} megapixels (they are decoded at "
                     "reduced size): shrink it or save it as JPEG."
                 )
-            image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale
+            # JPEG: decode at 1/2, 1/4 or 1/8 scale, as long as the long side stays >= max_side
+            scale = min(1.0, max_side / max(image.size))
+            image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
             image = ImageOps.exif_transpose(image)
             image.load()
         except (UnidentifiedImageError, Image.DecompressionBombError) as err:
