@@ -1,7 +1,11 @@
 """The UI pieces every tab shares: error handling at the UI edge, ZeroGPU, the About panel."""
 
 import functools
+import tempfile
+import time
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
@@ -34,6 +38,20 @@ def uploaded_path(payload: dict | str | None, missing: str = "Upload an image fi
     if not path:
         raise InputError(missing)
     return path
+
+
+DOWNLOADS = Path(tempfile.gettempdir()) / "gallery-downloads"  # files the app offers to save
+DOWNLOAD_LIFETIME_S = 3600  # older ones are deleted when a new one is written
+
+
+def new_download(suffix: str) -> Path:
+    """A fresh path for a file to download; files over an hour old go, so a long-running app
+    does not fill the disk (Gradio serves its own copy of the file)."""
+    DOWNLOADS.mkdir(exist_ok=True)
+    for old in DOWNLOADS.iterdir():
+        if time.time() - old.stat().st_mtime > DOWNLOAD_LIFETIME_S:
+            old.unlink(missing_ok=True)
+    return DOWNLOADS / f"{uuid.uuid4().hex}{suffix}"
 
 
 def empty_when_cleared(fn: Callable) -> Callable:

@@ -3,11 +3,10 @@ batch mode scores many reviews (pasted or from a .txt/.csv file) into a download
 
 import csv
 import math
-import tempfile
 
 import gradio as gr
 
-from demos.common import about_panel, gpu, user_errors
+from demos.common import about_panel, gpu, new_download, user_errors
 from models.sentiment import hub
 from models.sentiment import predict as sentiment
 
@@ -91,13 +90,12 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
     summary = (
         f"**{len(rows)} reviews:** {n_pos} positive ({n_pos / len(rows):.0%}), {n_neg} negative."
     )
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".csv", delete=False, encoding="utf-8-sig", newline=""
-    ) as f:
+    download = new_download(".csv")
+    with download.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["text", "label", "p_positive"])
         writer.writerows(rows)
-    return rows, "\n\n".join([summary, *(f"⚠️ {n}" for n in notices)]), f.name
+    return rows, "\n\n".join([summary, *(f"⚠️ {n}" for n in notices)]), str(download)
 
 
 def build() -> None:

@@ -207,10 +207,29 @@ def test_csv_with_bom_and_a_review_column(tmp_path):
     assert reviews == ["房间很好", "太差了,不会再来"] and notices == []
 
 
-def test_gbk_text_file_one_review_per_line(tmp_path):
+def test_gbk_and_utf16_text_files_one_review_per_line(tmp_path):
     path = tmp_path / "reviews.txt"
     path.write_bytes("质量不错\n\n物流太慢\n".encode("gbk"))
-    assert sentiment.read_reviews(path)[0] == ["质量不错", "物流太慢"]
+    reviews, notices = sentiment.read_reviews(path)
+    assert reviews == ["质量不错", "物流太慢"] and "read as GBK" in notices[0]
+    path.write_bytes("\ufeff质量不错\r\n物流太慢\r\n".encode("utf-16-le"))  # Excel "Unicode Text"
+    assert sentiment.read_reviews(path) == (["质量不错", "物流太慢"], [])
+
+
+def test_csv_of_one_column_without_a_header_keeps_its_first_review(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text("房间很干净\n太失望了\n", encoding="utf-8")
+    reviews, notices = sentiment.read_reviews(path)
+    assert reviews == ["房间很干净", "太失望了"] and "no column name" in notices[0]
+    path.write_text("comments\n房间很干净\n", encoding="utf-8")  # a header: not a review
+    assert sentiment.read_reviews(path) == (["房间很干净"], [])
+
+
+def test_csv_that_the_csv_module_refuses_gets_a_clear_message(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text('text\n"' + "好" * 140_000 + '"\n', encoding="utf-8")  # over the field limit
+    with pytest.raises(InputError, match="CSV file cannot be read"):
+        sentiment.read_reviews(path)
 
 
 def test_csv_without_text_column_and_binary_files_get_clear_messages(tmp_path):
@@ -233,6 +252,28 @@ def test_predict_batch_scores_every_line_and_marks_empty_ones(tmp_path, monkeypa
     # batched scores equal one-at-a-time scores (padding changes nothing)
     assert scores[3] == pytest.approx(sentiment.predict(texts[3])["positive"], abs=1e-5)
     assert scores[2] == pytest.approx(sentiment.predict(texts[2])["positive"], abs=1e-5)
+
+
+def test_batch_mode_writes_a_csv_to_download_and_prunes_old_ones(
+    tmp_path, monkeypatch, fresh_cache
+):
+    import csv
+    import os
+
+    from demos import common
+    from demos.sentiment import TRAINED, batch_ui
+
+    save_tiny_views(tmp_path)
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    monkeypatch.setattr(common, "DOWNLOADS", tmp_path / "downloads")
+    stale = common.new_download(".csv")
+    stale.write_text("old")
+    os.utime(stale, (0, 0))
+    rows, summary, download = batch_ui("房间很好\n\n太差了\n", None, TRAINED)
+    assert [row[0] for row in rows] == ["房间很好", "太差了"] and summary.startswith("**2 reviews")
+    with open(download, encoding="utf-8-sig", newline="") as f:
+        assert [row[0] for row in csv.reader(f)] == ["text", "房间很好", "太差了"]
+    assert not stale.exists()
 
 
 def test_each_view_reads_as_many_units_as_in_training(tmp_path, monkeypatch, fresh_cache):

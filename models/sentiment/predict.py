@@ -11,6 +11,7 @@ to each view's embeddings, from an all-padding baseline, a character's share cre
 word: they add up to how far the review moves that margin from the all-padding baseline.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -216,38 +217,66 @@ def predict_batch(texts: list[str], model: Model | None = None, bs: int = 256) -
     return positive
 
 
-def decode_text_file(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GBK/GB18030; binary files are refused."""
+def decode_text_file(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode Text"), else
+    GBK/GB18030 with a notice; binary files are refused."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as err:
+            raise InputError("The file starts like UTF-16 text but does not decode.") from err
     if b"\x00" in data[:8192]:
         raise InputError("This looks like a binary file: upload a .txt or .csv file of reviews.")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("The file is neither UTF-8 nor GBK text.")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        raise InputError("The file is neither UTF-8 nor GBK text.") from err
+    return text, [
+        "The file is not UTF-8, so it was read as GBK; if the reviews look garbled "
+        "(Big5, say), save it as UTF-8."
+    ]
 
 
 def read_reviews(path: str | Path) -> tuple[list[str], list[str]]:
     """Reviews from a .txt (one per line) or .csv (a text column) file, and notices."""
     path = Path(path)
-    text = decode_text_file(path.read_bytes())
+    text, notices = decode_text_file(path.read_bytes())
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        columns = [c for c in (reader.fieldnames or []) if c is not None]
-        lowered = {c.strip().lower(): c for c in columns}
-        column = next((lowered[n] for n in TEXT_COLUMNS if n in lowered), None)
-        if column is None and len(columns) == 1:
-            column = columns[0]
-        if column is None:
-            raise InputError(
-                f"The CSV has no text column: name one of {', '.join(TEXT_COLUMNS)} "
-                f"(its columns are: {', '.join(columns) or 'none'})."
-            )
-        reviews = [(row.get(column) or "").strip() for row in reader]
+        try:
+            reviews, csv_notices = csv_reviews(text)
+        except csv.Error as err:
+            raise InputError(f"The CSV file cannot be read ({err}).") from err
+        notices += csv_notices
     else:
         reviews = [line.strip() for line in text.splitlines()]
-    return limit_reviews([r for r in reviews if r])
+    reviews, limit_notices = limit_reviews([r for r in reviews if r])
+    return reviews, notices + limit_notices
+
+
+def csv_reviews(text: str) -> tuple[list[str], list[str]]:
+    """The text column of a CSV: one named in TEXT_COLUMNS, or the only column. A single
+    column whose header is Chinese text has no header: its first line is a review too."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c for c in (reader.fieldnames or []) if c is not None]
+    lowered = {c.strip().lower(): c for c in columns}
+    column = next((lowered[n] for n in TEXT_COLUMNS if n in lowered), None)
+    if column is None and len(columns) == 1:
+        column = columns[0]
+        if cjk_ratio(column) >= MIN_CJK:
+            first = [column.strip()]
+            rows = [(row.get(column) or "").strip() for row in reader]
+            notice = "The first line has no column name, so it was scored as a review too."
+            return first + rows, [notice]
+    if column is None:
+        raise InputError(
+            f"The CSV has no text column: name one of {', '.join(TEXT_COLUMNS)} "
+            f"(its columns are: {', '.join(columns) or 'none'})."
+        )
+    return [(row.get(column) or "").strip() for row in reader], []
 
 
 def limit_reviews(reviews: list[str]) -> tuple[list[str], list[str]]:
