@@ -110,6 +110,13 @@ def test_open_image_rejects_a_truncated_file(tmp_path):
         images.open_image(path)
 
 
+def test_open_image_rejects_a_malformed_header(tmp_path):
+    path = tmp_path / "bad.ppm"
+    path.write_bytes(b"P6\n80\xe1\xb9 60\n255\n" + bytes(100))  # the width is not a number
+    with pytest.raises(images.InputError, match="damaged"):
+        images.open_image(path)
+
+
 def test_huge_jpeg_is_decoded_at_reduced_size(tmp_path):
     path = tmp_path / "huge.jpg"
     Image.new("RGB", (8000, 8000), (200, 30, 30)).save(path, quality=50)

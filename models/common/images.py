@@ -59,11 +59,13 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
             image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
             image = ImageOps.exif_transpose(image)
             image.load()
+        except InputError:
+            raise
         except (UnidentifiedImageError, Image.DecompressionBombError) as err:
             raise InputError(
                 "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
             ) from err
-        except OSError as err:  # truncated or corrupt data
+        except (OSError, ValueError, SyntaxError) as err:  # truncated, corrupt or malformed data
             raise InputError(f"The image file is damaged and cannot be decoded ({err}).") from err
     if max(image.size) > max_side:
         image = image.copy() if image is source else image
