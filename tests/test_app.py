@@ -103,6 +103,25 @@ def test_blank_and_corrupt_uploads_get_clear_messages(client, tmp_path):
             client.predict(handle_file(str(corrupt)), api_name=endpoint)
 
 
+def test_a_server_path_that_was_not_uploaded_is_refused(app_url):
+    """Events run with preprocess=False, so Gradio's own check is what keeps a raw API call from
+    pointing the app at a file on the server: it must refuse a path outside its uploads."""
+    import httpx
+
+    def classify(path: str) -> str:
+        photo = {"path": path, "meta": {"_type": "gradio.FileData"}}
+        call = httpx.post(f"{app_url}gradio_api/call/cifar10", json={"data": [photo]}, timeout=30)
+        event = call.json()["event_id"]
+        return httpx.get(f"{app_url}gradio_api/call/cifar10/{event}", timeout=30).text
+
+    refused = classify(EXAMPLES[0])
+    assert "event: error" in refused and "cat" not in refused
+    with open(EXAMPLES[0], "rb") as f:  # the same photo uploaded first is read
+        uploaded = httpx.post(f"{app_url}gradio_api/upload", files={"files": f}, timeout=30)
+    read = classify(uploaded.json()[0])
+    assert "event: complete" in read and '"label": "cat"' in read
+
+
 def test_huge_image_is_handled(client, tmp_path):
     huge = tmp_path / "huge.jpg"
     Image.new("RGB", (8000, 8000), (90, 140, 200)).save(huge, quality=40)
