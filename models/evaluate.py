@@ -1,5 +1,5 @@
 """One evaluation entry point for every model: prints the metric on the real test split
-(sentiment: ChnSentiCorp dev and the held-out parts).
+(sentiment: ChnSentiCorp dev and the held-out parts, which also chose the model; see its card).
 
 python -m models.evaluate MODEL [--write]     # MODEL: digits, cifar10, sentiment
 python -m models.evaluate MODEL --help        # that model's flags (e.g. --limit, --views)

@@ -126,10 +126,11 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
     cache = tmp_path / "cache"
     cache.mkdir()
     # a small stand-in for the decoded training set keeps this test to seconds
-    from models.cifar10.data import load_cifar10
+    from models.cifar10.data import cache_path, load_cifar10
 
     images, labels = load_cifar10(DATA, train=True, limit=6000)
-    np.savez(cache / "cifar10_train.npz", images=images.numpy(), labels=labels.numpy())
+    np.savez(cache_path(DATA, True, cache), images=images.numpy(), labels=labels.numpy())
+    assert cache_path(DATA, True, cache) != cache_path(tmp_path / "elsewhere", True, cache)
     out = tmp_path / "cifar10"
     common = ["--dry-run", "--epochs", "1", "--batch-size", "32", "--data-dir", str(DATA)]
     common += ["--cache-dir", str(cache), "--out", str(out)]

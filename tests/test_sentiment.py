@@ -315,8 +315,16 @@ def test_shipped_weights_beat_floor_on_chnsenticorp_dev_sample():
 def test_train_dry_run_writes_both_views_the_app_loads(tmp_path, monkeypatch, fresh_cache):
     from models.common.weights import read_meta
     from models.sentiment import train
+    from models.sentiment.data import make_splits
 
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    trained_on = []  # the splits each training run made
+
+    def recorded_splits(*args, **kwargs):
+        trained_on.append(make_splits(*args, **kwargs))
+        return trained_on[-1]
+
+    monkeypatch.setattr(train, "make_splits", recorded_splits)
     out = tmp_path / "sentiment"
     common = ["--dry-run", "--data-dir", str(DATA), "--out", str(out)]
     common += ["--cache-dir", str(tmp_path / "cache"), "--checkpoint", str(tmp_path / "s.pt")]
@@ -324,6 +332,11 @@ def test_train_dry_run_writes_both_views_the_app_loads(tmp_path, monkeypatch, fr
     train.main(common)
     chars = "unit=char,max_tokens=400,widths=1/2/3/4/5/6"
     train.main([*common, "--variant", "chars", "--config", chars, "--vectors", "word2vec"])
+    train.main([*common, "--seed", "1", "--variant", "seed1"])
+    # whatever the seed, training holds out the reviews evaluation scores
+    held_out = [r.text for r in make_splits(DATA)["holdout_hotel"]]
+    assert len(trained_on) == 3
+    assert all([r.text for r in split["holdout_hotel"]] == held_out for split in trained_on)
 
     assert read_meta(out / "default.safetensors")["train"]["recipe"]["vectors"] == "random"
     char_meta = read_meta(out / "chars.safetensors")

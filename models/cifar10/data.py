@@ -4,6 +4,7 @@ Offline the data is the ImageFolder of JPEGs at `<data-dir>/cifar10/{train,test}
 otherwise torchvision's CIFAR10 (the original pickles, fetched with `download=True`).
 """
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +41,18 @@ def load_cifar10(
     return torch.from_numpy(images).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(labels)
 
 
+def cache_path(data_dir: Path, train: bool, cache_dir: Path) -> Path:
+    """One decoded-data file per split and source: another --data-dir, or the ImageFolder
+    appearing or going, means another file, never a stale one."""
+    split = "train" if train else "test"
+    folder = Path(data_dir).resolve() / "cifar10" / split
+    source = f"{folder} {'imagefolder' if folder.is_dir() else 'torchvision'}"
+    return cache_dir / f"cifar10_{split}_{hashlib.sha1(source.encode()).hexdigest()[:10]}.npz"
+
+
 def cached_cifar10(data_dir: Path, train: bool, cache_dir: Path, download: bool = False):
-    """`load_cifar10` through a .npy cache (decoding 50,000 JPEGs takes a while on a CPU)."""
-    path = cache_dir / f"cifar10_{'train' if train else 'test'}.npz"
+    """`load_cifar10` through a .npz cache (decoding 50,000 JPEGs takes a while on a CPU)."""
+    path = cache_path(data_dir, train, cache_dir)
     if path.is_file():
         with np.load(path, allow_pickle=False) as f:
             return torch.from_numpy(f["images"]), torch.from_numpy(f["labels"])

@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     kd = args.distill_weight if teachers else 0.0
     autocast = torch.autocast("cuda", torch.bfloat16, enabled=device.type == "cuda")
 
-    checkpoint = Checkpoint(args.checkpoint)
+    checkpoint = Checkpoint(args.checkpoint, total_steps)
     step, elapsed = 0, 0.0
     if args.resume and (state := checkpoint.load()) is not None:
         net.load_state_dict(state["model"])
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
             progress.set_postfix(loss=f"{mean_loss:.3f}")
         epoch = step / steps_per_epoch
         val_acc = accuracy(net, x_val[:n_val], y_val[:n_val], device)
-        train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp)
+        train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp, device)
         if ddp.is_main:
             log.write(
                 round(epoch, 2),

@@ -59,10 +59,11 @@ def init_distributed(preference: str) -> tuple[Dist, torch.device]:
     return Dist(dist.get_rank(), world_size, local_rank), device
 
 
-def all_reduce_mean(value: float, ddp: Dist) -> float:
+def all_reduce_mean(value: float, ddp: Dist, device: torch.device) -> float:
+    """The mean of `value` over all processes; the tensor lives on `device` (NCCL: CUDA only)."""
     if not ddp.enabled:
         return value
-    t = torch.tensor([value], dtype=torch.float64)
+    t = torch.tensor([value], dtype=torch.float64, device=device)
     dist.all_reduce(t)
     return t.item() / ddp.world_size
 
@@ -105,23 +106,37 @@ def training_meta(
 
 
 class Checkpoint:
-    """Resumable training state (model, optimizer, epoch, RNG) in one torch file, read back with
-    `weights_only=True` so a checkpoint can never run code."""
+    """Resumable training state (model, optimizer, step, RNG) in one torch file, read back with
+    `weights_only=True` so a checkpoint can never run code. It belongs to a run of
+    `total_steps`: resuming it with other --epochs or --batch-size would bend the schedule."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, total_steps: int):
         self.path = path
+        self.total_steps = total_steps
 
     def save(self, state: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        torch.save({**state, "torch_rng": torch.get_rng_state()}, tmp)
+        rng = {"torch_rng": torch.get_rng_state()}
+        if torch.cuda.is_available():  # GPU augmentation and dropout draw from these
+            rng["cuda_rng"] = torch.cuda.get_rng_state_all()
+        torch.save({**state, **rng, "total_steps": self.total_steps}, tmp)
         tmp.replace(self.path)  # atomic: an interrupted save never leaves a broken checkpoint
 
     def load(self) -> dict | None:
         if not self.path.is_file():
             return None
         state = torch.load(self.path, map_location="cpu", weights_only=True)
+        steps = state.pop("total_steps", self.total_steps)
+        if steps != self.total_steps:
+            raise SystemExit(
+                f"{self.path} is from a run of {steps} steps, this one has {self.total_steps}: "
+                "resume with the same --epochs and --batch-size, or start again without --resume"
+            )
         torch.set_rng_state(state.pop("torch_rng"))
+        cuda_rng = state.pop("cuda_rng", None)
+        if cuda_rng is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(cuda_rng)
         return state
 
 

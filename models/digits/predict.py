@@ -23,6 +23,7 @@ DIGIT_BOX = 20  # MNIST: the digit's long side is scaled to 20 px inside the 28x
 MIN_CONTRAST = 0.15  # ink darker than the paper by less than this counts as an empty canvas
 INK_THRESHOLD = 0.25  # after contrast stretching, fainter pixels are paper
 MAX_SIDE = 512  # larger photos are shrunk first: plenty for one digit, and fast
+MEDIAN_MIN_SIDE = 100  # smaller images (MNIST's own 28x28) have 2-3 px strokes a median erases
 
 
 def weights_path(variant: str = "default") -> Path:
@@ -57,8 +58,10 @@ def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
         value = value.get("composite")
     if value is None:
         return None
-    gray = to_gray(open_image(value, max_side=MAX_SIDE)).filter(ImageFilter.MedianFilter(3))
-    ink = 1 - np.asarray(gray, dtype=np.float32) / 255  # the median filter removes speckle
+    gray = to_gray(open_image(value, max_side=MAX_SIDE))
+    if max(gray.size) >= MEDIAN_MIN_SIDE:
+        gray = gray.filter(ImageFilter.MedianFilter(3))  # removes a photo's speckle
+    ink = 1 - np.asarray(gray, dtype=np.float32) / 255
     paper = float(np.median(ink))
     contrast = float(ink.max()) - paper
     if contrast < MIN_CONTRAST:

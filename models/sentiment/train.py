@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             "the sentiment model trains in minutes on one device; run it without torchrun"
         )
 
-    splits = make_splits(args.data_dir, args.seed)
+    splits = make_splits(args.data_dir)
     if args.dry_run:
         splits = {k: v[:300] for k, v in splits.items()}
     tokens = tokenize_all(
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         optimizer, args.lr, total_steps=total_steps, pct_start=0.1
     )
 
-    checkpoint = Checkpoint(args.checkpoint)
+    checkpoint = Checkpoint(args.checkpoint, total_steps)
     step, elapsed, best = 0, 0.0, {"dev_acc": -1.0}
     if args.resume and (state := checkpoint.load()) is not None:
         net.load_state_dict(state["model"])
