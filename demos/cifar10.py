@@ -14,6 +14,7 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
+from models.cifar10 import hub
 from models.cifar10 import predict as cifar10
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
@@ -27,13 +28,21 @@ EXAMPLES = [
 ]
 
 
+TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
+MODELS = [
+    ("trained here (ResNet-18, CIFAR-10 only)", TRAINED),
+    (f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)", PRETRAINED),
+]
+
+
 @gpu
 @empty_when_cleared
 @user_errors
-def classify(image: dict | None) -> dict[str, float]:
-    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes (no image: none)."""
+def classify(image: dict | None, model: str = TRAINED) -> dict[str, float]:
+    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes (no image: none),
+    from the model trained here or, with model="pretrained", the Hub's ViT."""
     image = uploaded_path(image)
-    return cifar10.predict(image)
+    return hub.predict(image) if model == PRETRAINED else cifar10.predict(image)
 
 
 @empty_when_cleared
@@ -66,17 +75,21 @@ def build() -> None:
     gr.Markdown(
         "Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
         "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels "
-        "the network was trained on."
+        "the network was trained on. The pretrained option, a Vision Transformer that saw "
+        "14 million images before CIFAR-10, shows what pretraining adds."
     )
     with gr.Row():
         with gr.Column():
             image = image_upload(label="Image", sources=["upload", "clipboard"], height=320)
             gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
+            model = gr.Radio(MODELS, value=TRAINED, label="Model")
         with gr.Column():
             label = gr.Label(num_top_classes=5, label="Prediction")
             with gr.Row():
                 seen = gr.Image(label="What the model sees (32x32)", interactive=False, buttons=[])
-                heat = gr.Image(label="Grad-CAM: where it looked", interactive=False, buttons=[])
+                heat = gr.Image(
+                    label="Grad-CAM of the model trained here", interactive=False, buttons=[]
+                )
             target = gr.Dropdown(
                 [TOP_CLASS, *cifar10.LABELS],
                 value=TOP_CLASS,
@@ -85,7 +98,8 @@ def build() -> None:
     about_panel(cifar10.INFO)
 
     # preprocess=False: the functions get the upload's path undecoded (see demos.common)
-    image.change(classify, image, label, api_name="cifar10", preprocess=False)
+    image.change(classify, [image, model], label, api_name="cifar10", preprocess=False)
+    model.change(classify, [image, model], label, api_visibility="private", preprocess=False)
     image.change(preview, image, seen, api_name="cifar10_preview", preprocess=False)
     image.change(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)
     target.change(explain, [image, target], heat, api_visibility="private", preprocess=False)

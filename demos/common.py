@@ -13,6 +13,7 @@ import pandas as pd
 from models.common.cards import ModelInfo, read_metrics, training_curves, weights_summary
 from models.common.device import pick_device
 from models.common.errors import InputError, ModelUnavailable
+from models.common.hub import HubUnavailable
 
 try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewhere
     import spaces
@@ -72,7 +73,7 @@ def user_errors(fn: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except InputError as err:
+        except (InputError, HubUnavailable) as err:  # (a Hub model's failure: the tab still works)
             raise gr.Error(str(err), print_exception=False) from None
         except ModelUnavailable as err:
             raise gr.Error(

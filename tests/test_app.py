@@ -91,6 +91,15 @@ def test_cifar10_endpoint_recognises_the_cat_example(client):
     assert len(result["confidences"]) == 5  # the top-5 the tab shows
 
 
+def test_cifar10_pretrained_option_offline_says_so_and_the_trained_model_still_answers(
+    client, monkeypatch
+):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # as without internet; never downloads in CI
+    with pytest.raises(AppError, match="could not be loaded.*needs internet.*still works"):
+        client.predict(handle_file(EXAMPLES[0]), "pretrained", api_name="/cifar10")
+    assert top(client.predict(handle_file(EXAMPLES[0]), "trained", api_name="/cifar10")) == "cat"
+
+
 def test_blank_and_corrupt_uploads_get_clear_messages(client, tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("RGB", (300, 300), "white").save(blank)
@@ -110,7 +119,8 @@ def test_a_server_path_that_was_not_uploaded_is_refused(app_url):
 
     def classify(path: str) -> str:
         photo = {"path": path, "meta": {"_type": "gradio.FileData"}}
-        call = httpx.post(f"{app_url}gradio_api/call/cifar10", json={"data": [photo]}, timeout=30)
+        data = {"data": [photo, "trained"]}
+        call = httpx.post(f"{app_url}gradio_api/call/cifar10", json=data, timeout=30)
         event = call.json()["event_id"]
         return httpx.get(f"{app_url}gradio_api/call/cifar10/{event}", timeout=30).text
 

@@ -75,7 +75,7 @@ def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
         page.screenshot(path=SCREENSHOT, full_page=False)
 
 
-def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
+def test_uploading_a_cat_photo_on_cifar10_shows_cat(page, monkeypatch):
     page.get_by_role("tab", name="CIFAR-10", exact=True).click()
     panel = active_panel(page)
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
@@ -84,6 +84,14 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page):
     panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
     page.wait_for_timeout(1_000)  # the three events' replies
     assert page.get_by_text("Error", exact=True).count() == 0
+    # the pretrained option, offline: a plain message; back to the model trained here
+    panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
+    assert shown_label(page, panel, "cat") == "cat"
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    panel.get_by_label("pretrained", exact=False).check()
+    page.get_by_text("needs internet access").first.wait_for(timeout=20_000)
+    panel.get_by_label("trained here", exact=False).check()
+    assert shown_label(page, panel, "cat") == "cat"
 
 
 def test_typing_a_review_shows_its_sentiment(page):

@@ -106,6 +106,45 @@ def test_predict_returns_a_probability_per_class(tiny_weights_dir):
     assert abs(sum(probs.values()) - 1) < 1e-4
 
 
+def make_tiny_hub_model(folder, labels: list[str]) -> None:
+    """A tiny ViT classifier over 32x32 images, saved like a Hub checkpoint."""
+    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
+
+    ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(folder)
+    config = ViTConfig(
+        image_size=32,
+        patch_size=8,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        id2label=dict(enumerate(labels)),
+        label2id={name: i for i, name in enumerate(labels)},
+    )
+    ViTForImageClassification(config).save_pretrained(folder)
+
+
+def test_hub_model_loads_from_a_local_checkpoint_and_answers_in_cifar10_order(
+    tmp_path, fresh_cache
+):
+    from models.cifar10 import hub
+
+    make_tiny_hub_model(tmp_path / "vit", [name.upper() for name in reversed(LABELS)])
+    probs = hub.predict(Image.new("RGB", (90, 60), "red"), model_id=str(tmp_path / "vit"))
+    assert list(probs) == LABELS and abs(sum(probs.values()) - 1) < 1e-5
+    make_tiny_hub_model(tmp_path / "imagenet", [f"class {i}" for i in range(10)])
+    with pytest.raises(hub.HubUnavailable, match="not a CIFAR-10 classifier"):
+        hub.predict(Image.new("RGB", (90, 60)), model_id=str(tmp_path / "imagenet"))
+
+
+def test_hub_model_without_internet_says_so(monkeypatch, fresh_cache):
+    from models.cifar10 import hub
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(hub.HubUnavailable, match="needs internet"):
+        hub.predict(Image.new("RGB", (40, 40)), model_id="someone/not-a-cached-model")
+
+
 def test_gradcam_explains_the_class_the_tab_shows_by_default(fresh_cache):
     """The label uses mirror averaging; the default Grad-CAM class must be that same top class
     (the unmirrored argmax differed on 4 of scikit-image's 26 sample photos)."""

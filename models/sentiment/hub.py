@@ -8,33 +8,15 @@ its labels say plainly which is which. Without internet it cannot be downloaded;
 says so and keeps using the model trained here.
 """
 
-import os
-import socket
-from urllib.parse import urlparse
-
 import torch
 
-from models.common.errors import InputError, ModelUnavailable
+from models.common.errors import InputError
+from models.common.hub import HubUnavailable, load_pretrained
 from models.common.loading import load_once
 from models.sentiment.net import LABELS
 
 HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"
 MAX_TOKENS = 512
-
-
-class HubUnavailable(ModelUnavailable):
-    """The pretrained model could not be loaded (no internet, or no such model)."""
-
-
-def hub_reachable(timeout: float = 3.0) -> bool:
-    """Whether the Hub's host answers at all; huggingface_hub would otherwise retry a dead
-    network for about a minute before giving up."""
-    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
 
 
 def from_pretrained(model_id: str, local_only: bool):
@@ -54,20 +36,7 @@ def from_pretrained(model_id: str, local_only: bool):
 
 def load(model_id: str = HUB_MODEL):
     """A Hub id or a local folder: from the local cache when it is there, else downloaded."""
-    try:
-        return from_pretrained(model_id, local_only=True)
-    except (OSError, ValueError):
-        pass  # not cached here: download it below
-    unavailable = HubUnavailable(
-        f"The pretrained model {model_id} could not be loaded from the Hugging Face Hub "
-        "(this needs internet access). The model trained here still works."
-    )
-    if os.environ.get("HF_HUB_OFFLINE") == "1" or not hub_reachable():
-        raise unavailable
-    try:
-        return from_pretrained(model_id, local_only=False)
-    except (OSError, ValueError) as err:
-        raise unavailable from err
+    return load_pretrained(model_id, from_pretrained)
 
 
 def get_model(model_id: str = HUB_MODEL):
