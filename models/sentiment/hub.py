@@ -10,6 +10,7 @@ says so and keeps using the model trained here.
 
 import torch
 
+from models.common.device import pick_device
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable, load_pretrained
 from models.common.loading import load_once
@@ -31,7 +32,7 @@ def from_pretrained(model_id: str, local_only: bool):
     positive = [i for i, name in labels.items() if name.startswith("pos")]
     if len(labels) != 2 or len(positive) != 1:
         raise HubUnavailable(f"{model_id} is not a binary positive/negative model: {labels}")
-    return tokenizer, model.eval(), positive[0]
+    return tokenizer, model.eval().to(pick_device()), positive[0]
 
 
 def load(model_id: str = HUB_MODEL):
@@ -58,7 +59,7 @@ def predict_batch(texts: list[str], model_id: str = HUB_MODEL, bs: int = 16) -> 
             max_length=MAX_TOKENS,
             return_tensors="pt",
         )
-        out += model(**batch).logits.softmax(-1)[:, positive].tolist()
+        out += model(**batch.to(model.device)).logits.softmax(-1)[:, positive].tolist()
     return out
 
 
