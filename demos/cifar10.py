@@ -6,19 +6,18 @@ import gradio as gr
 import skimage
 from PIL import Image
 
-from demos.common import (
-    about_panel,
-    empty_when_cleared,
-    gpu,
-    image_upload,
-    uploaded_path,
-    user_errors,
-)
+from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
 from models.cifar10 import hub
 from models.cifar10 import predict as cifar10
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
+TOP_CLASS = "top class"
+TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
+MODELS = [
+    ("trained here (ResNet-18, CIFAR-10 only)", TRAINED),
+    (f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)", PRETRAINED),
+]
 
 # Sample photos that scikit-image ships in its wheel (no download): a cat, a rocket, a horse
 # silhouette and a coffee cup (not a CIFAR-10 class: the model must still pick one of ten).
@@ -28,47 +27,52 @@ EXAMPLES = [
 ]
 
 
-TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
-MODELS = [
-    ("trained here (ResNet-18, CIFAR-10 only)", TRAINED),
-    (f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)", PRETRAINED),
-]
+def prediction(path: str, model: str) -> dict[str, float]:
+    return hub.predict(path) if model == PRETRAINED else cifar10.predict(path)
 
 
-@gpu
-@empty_when_cleared
-@user_errors
-def classify(image: dict | None, model: str = TRAINED) -> dict[str, float]:
-    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes (no image: none),
-    from the model trained here or, with model="pretrained", the Hub's ViT."""
-    image = uploaded_path(image)
-    return hub.predict(image) if model == PRETRAINED else cifar10.predict(image)
-
-
-@empty_when_cleared
-@user_errors
-def preview(image: dict | None) -> Image.Image:
-    """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
-    image = uploaded_path(image)
-    small = cifar10.preprocess(image)
+def model_input(path: str) -> Image.Image:
+    small = cifar10.preprocess(path)
     return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
 
 
-TOP_CLASS = "top class"
+def heat_map(path: str, label: str | None) -> Image.Image:
+    heat, _ = cifar10.gradcam(path, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE)
+    square = center_square(to_rgb(open_image(path, max_side=512)), PREVIEW_SIZE)
+    return overlay_heatmap(square, heat)
 
 
 @gpu
-@empty_when_cleared
+@user_errors
+def classify(image: dict | None, model: str = TRAINED) -> dict[str, float]:
+    """API /cifar10: any image -> probabilities of the ten CIFAR-10 classes, from the model
+    trained here or, with model="pretrained", the Hub's ViT."""
+    return prediction(uploaded_path(image), model)
+
+
+@user_errors
+def preview(image: dict | None) -> Image.Image:
+    """API /cifar10_preview: the 32x32 picture the model receives, enlarged."""
+    return model_input(uploaded_path(image))
+
+
+@gpu
 @user_errors
 def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
     """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one, as shown in
     the prediction) over the image."""
-    image = uploaded_path(image)
-    heat, _ = cifar10.gradcam(
-        image, None if label in (None, TOP_CLASS) else label, size=PREVIEW_SIZE
-    )
-    square = center_square(to_rgb(open_image(image, max_side=512)), PREVIEW_SIZE)
-    return overlay_heatmap(square, heat)
+    return heat_map(uploaded_path(image), label)
+
+
+@gpu
+@user_errors
+def show(image: dict | None, model: str, label: str):
+    """The tab's one event: prediction, model input and Grad-CAM together, so a bad file gets
+    one message. No image (a model or class picked first): nothing to show yet."""
+    if image is None:
+        return None, None, None
+    path = uploaded_path(image)
+    return prediction(path, model), model_input(path), heat_map(path, label)
 
 
 def build() -> None:
@@ -81,7 +85,9 @@ def build() -> None:
     with gr.Row():
         with gr.Column():
             image = image_upload(label="Image", sources=["upload", "clipboard"], height=320)
-            gr.Examples(EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)")
+            examples = gr.Examples(
+                EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)"
+            )
             model = gr.Radio(MODELS, value=TRAINED, label="Model")
         with gr.Column():
             label = gr.Label(num_top_classes=5, label="Prediction")
@@ -97,9 +103,14 @@ def build() -> None:
             )
     about_panel(cifar10.INFO)
 
-    # preprocess=False: the functions get the upload's path undecoded (see demos.common)
-    image.change(classify, [image, model], label, api_name="cifar10", preprocess=False)
-    model.change(classify, [image, model], label, api_visibility="private", preprocess=False)
-    image.change(preview, image, seen, api_name="cifar10_preview", preprocess=False)
-    image.change(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)
-    target.change(explain, [image, target], heat, api_visibility="private", preprocess=False)
+    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
+    # Not image.change: Gradio 6 fires it twice for each upload after the first.
+    outputs = [label, seen, heat]
+    shown = dict(inputs=[image, model, target], outputs=outputs, api_visibility="private")
+    gr.on([image.upload, model.change, target.change], show, **shown, preprocess=False)
+    examples.load_input_event.then(show, **shown, preprocess=False)
+    image.clear(lambda: (None, None, None), outputs=outputs, api_visibility="private")
+    api = gr.Button(visible=False)  # never shown: its events are endpoints for API clients
+    api.click(classify, [image, model], label, api_name="cifar10", preprocess=False)
+    api.click(preview, image, seen, api_name="cifar10_preview", preprocess=False)
+    api.click(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)

@@ -55,17 +55,6 @@ def new_download(suffix: str) -> Path:
     return DOWNLOADS / f"{uuid.uuid4().hex}{suffix}"
 
 
-def empty_when_cleared(fn: Callable) -> Callable:
-    """For events on an input's .change: removing the input (value None) clears the outputs
-    instead of raising "Upload an image first." in each of them."""
-
-    @functools.wraps(fn)
-    def wrapper(value, *args, **kwargs):
-        return None if value is None else fn(value, *args, **kwargs)
-
-    return wrapper
-
-
 def user_errors(fn: Callable) -> Callable:
     """Turn input problems and broken weights into a clear message in the tab (gr.Error)."""
 

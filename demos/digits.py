@@ -10,27 +10,13 @@ from models.common.errors import InputError
 from models.digits import predict as digits
 
 PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated
+NO_UPLOAD = "Upload an image of a handwritten digit."
 
 
 def enlarge(image28: np.ndarray) -> Image.Image:
     """The model's 28x28 input as an enlarged, pixelated picture (white ink on black)."""
     small = Image.fromarray((image28 * 255).astype(np.uint8))
     return small.resize((28 * PREVIEW_SCALE,) * 2, Image.Resampling.NEAREST)
-
-
-@gpu
-@user_errors
-def classify_image(image: dict | None) -> dict[str, float]:
-    """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
-    image = uploaded_path(image, "Upload an image of a handwritten digit.")
-    return digits.predict(image)
-
-
-@user_errors
-def preview_image(image: dict | None) -> Image.Image:
-    """API /digits_preview: the 28x28 picture the model receives, enlarged."""
-    image = uploaded_path(image, "Upload an image of a handwritten digit.")
-    return enlarge(digits.preprocess(image))
 
 
 def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
@@ -41,22 +27,46 @@ def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
     )
 
 
+EMPTY = (None, None, bar_data(None), "Draw a digit.")  # label, preview, bars, status
+
+
+def outputs_for(image28: np.ndarray) -> tuple:
+    """What the tab shows for one preprocessed digit: label, preview, bars, status."""
+    probs = dict(zip(digits.LABELS, map(float, digits.classify(image28[None])[0]), strict=True))
+    top = max(probs, key=probs.get)
+    status = f"Looks like a **{top}** ({probs[top]:.0%})."
+    return probs, enlarge(image28), bar_data(probs), status
+
+
 @gpu
 @user_errors
-def classify_sketch(sketch: dict | None):
+def classify_image(image: dict | None) -> dict[str, float]:
+    """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
+    return digits.predict(uploaded_path(image, NO_UPLOAD))
+
+
+@user_errors
+def preview_image(image: dict | None) -> Image.Image:
+    """API /digits_preview: the 28x28 picture the model receives, enlarged."""
+    return enlarge(digits.preprocess(uploaded_path(image, NO_UPLOAD)))
+
+
+@gpu
+@user_errors
+def show_upload(image: dict | None) -> tuple:
+    """The tab's one event for an uploaded photo: every output, one message for a bad file."""
+    return outputs_for(digits.preprocess(uploaded_path(image, NO_UPLOAD)))
+
+
+@gpu
+@user_errors
+def classify_sketch(sketch: dict | None) -> tuple:
     """Live updates while drawing; an empty canvas is a prompt, not an error."""
     try:
         image28 = digits.preprocess(sketch)
     except InputError as err:
         return None, None, bar_data(None), str(err)
-    probs = dict(zip(digits.LABELS, map(float, digits.classify(image28[None])[0]), strict=True))
-    top = max(probs, key=probs.get)
-    return probs, enlarge(image28), bar_data(probs), f"Looks like a **{top}** ({probs[top]:.0%})."
-
-
-@user_errors
-def upload_bars(image: dict | None) -> pd.DataFrame:
-    return bar_data(classify_image(image))
+    return outputs_for(image28)
 
 
 def build() -> None:
@@ -74,7 +84,7 @@ def build() -> None:
                 layers=False,
             )
             upload = image_upload(
-                label="…or upload a photo or scan (dark ink on light paper)",
+                label="…or a photo (dark ink, light paper)",
                 sources=["upload", "clipboard"],
                 height=200,
             )
@@ -95,20 +105,26 @@ def build() -> None:
             )
     about_panel(digits.INFO)
 
+    outputs = [label, preview, bars, status]
     sketch.change(
         classify_sketch,
         sketch,
-        [label, preview, bars, status],
+        outputs,
         api_name="digits_sketch",
         show_progress="hidden",
         trigger_mode="always_last",
     )
     # preprocess=False: the functions get the upload's path undecoded (see demos.common)
-    upload.upload(classify_image, upload, label, api_name="digits", preprocess=False)
-    upload.upload(preview_image, upload, preview, api_name="digits_preview", preprocess=False)
-    upload.upload(upload_bars, upload, bars, api_visibility="private", preprocess=False)
+    upload.upload(show_upload, upload, outputs, api_visibility="private", preprocess=False)
+    upload.clear(lambda: EMPTY, outputs=outputs, api_visibility="private")
+    # progress hidden: Gradio 6 leaves its overlay on a Sketchpad an event sets, and the
+    # canvas then ignores the mouse until the page is reloaded
     clear.click(
-        lambda: (None, None, None, None, bar_data(None), "Draw a digit."),
-        outputs=[sketch, upload, label, preview, bars, status],
+        lambda: (None, None, *EMPTY),
+        outputs=[sketch, upload, *outputs],
         api_visibility="private",
+        show_progress="hidden",
     )
+    api = gr.Button(visible=False)  # never shown: its events are endpoints for API clients
+    api.click(classify_image, upload, label, api_name="digits", preprocess=False)
+    api.click(preview_image, upload, preview, api_name="digits_preview", preprocess=False)

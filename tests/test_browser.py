@@ -1,12 +1,13 @@
 """A person's view: Chromium (Debian's) driven by Playwright draws and uploads in the app."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from demos.cifar10 import EXAMPLES
-from tests.strokes import DIGIT_STROKES
+from tests.strokes import DIGIT_STROKES, render
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -73,6 +74,25 @@ def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
     assert shown_label(page, panel, "7") == "7"
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT, full_page=False)
+    # Clear, then the canvas takes a new digit (a review saw it stay under a progress overlay)
+    panel.get_by_role("button", name="Clear", exact=True).click()
+    panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
+    panel.get_by_role("button", name="Brush", exact=True).click()
+    draw(page, panel.locator("[data-testid=image] canvas").first, DIGIT_STROKES[1])
+    assert shown_label(page, panel, "1") == "1"
+
+
+def test_an_uploaded_digit_updates_every_output_and_removing_it_clears_them(page, tmp_path):
+    page.get_by_role("tab", name="Digits", exact=True).click()
+    panel = active_panel(page)
+    photo = tmp_path / "three.png"
+    render(3).save(photo)
+    panel.locator("input[type=file]").last.set_input_files(str(photo))
+    assert shown_label(page, panel, "3") == "3"
+    panel.get_by_text("Looks like a 3").wait_for(timeout=20_000)  # the status line too
+    panel.get_by_role("button", name="Remove Image").first.click()
+    panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
+    panel.get_by_text("Draw a digit.", exact=True).wait_for(timeout=20_000)
 
 
 def test_uploading_a_cat_photo_on_cifar10_shows_cat(page, monkeypatch):
@@ -82,7 +102,7 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page, monkeypatch):
     assert shown_label(page, panel, "cat") == "cat"
     panel.get_by_role("button", name="Remove Image").first.click()  # clears the results quietly
     panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
-    page.wait_for_timeout(1_000)  # the three events' replies
+    page.wait_for_timeout(1_000)
     assert page.get_by_text("Error", exact=True).count() == 0
     # the pretrained option, offline: a plain message; back to the model trained here
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
@@ -92,6 +112,20 @@ def test_uploading_a_cat_photo_on_cifar10_shows_cat(page, monkeypatch):
     page.get_by_text("needs internet access").first.wait_for(timeout=20_000)
     panel.get_by_label("trained here", exact=False).check()
     assert shown_label(page, panel, "cat") == "cat"
+    panel.locator("button:has(img)").nth(2).click()  # the third example: a horse silhouette
+    assert shown_label(page, panel, "horse") == "horse"
+
+
+def test_a_damaged_image_gets_one_clear_message(page, tmp_path):
+    page.get_by_role("tab", name="CIFAR-10", exact=True).click()
+    panel = active_panel(page)
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 100)
+    panel.locator("input[type=file]").first.set_input_files(str(damaged))
+    message = page.get_by_text(re.compile("not an image that can be read|damaged"))
+    message.first.wait_for(timeout=20_000)
+    page.wait_for_timeout(1_000)  # any other event's reply
+    assert message.count() == 1
 
 
 def test_typing_a_review_shows_its_sentiment(page):

@@ -31,6 +31,8 @@ def test_empty_or_cleared_canvas_asks_to_draw():
     ):
         with pytest.raises(InputError, match="Draw a digit"):
             predict.preprocess(value)
+    with pytest.raises(InputError, match="No digit found"):  # an upload, not the canvas
+        predict.preprocess(Image.fromarray(blank))
 
 
 def test_preprocessing_fits_the_digit_in_20px_centred_by_mass():

@@ -91,10 +91,13 @@ def mnist_style(ink: np.ndarray) -> np.ndarray:
 
 
 def preprocess(value: dict | ImageInput | None) -> np.ndarray:
-    """The 28x28 image the model sees; InputError("Draw a digit ...") when there is no ink."""
+    """The 28x28 image the model sees; InputError when there is no ink (a sketch: "Draw a
+    digit ..."; an image: "No digit found ...")."""
     ink = ink_from_sketch(value)
     if ink is None:
-        raise InputError("Draw a digit: the canvas is empty.")
+        if value is None or isinstance(value, dict):
+            raise InputError("Draw a digit: the canvas is empty.")
+        raise InputError("No digit found: the image looks blank. Use dark ink on light paper.")
     return mnist_style(ink)
 
 
