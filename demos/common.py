@@ -1,6 +1,7 @@
 """The UI pieces every tab shares: error handling at the UI edge, ZeroGPU, the About panel."""
 
 import functools
+import shutil
 import tempfile
 import time
 import uuid
@@ -45,14 +46,17 @@ DOWNLOADS = Path(tempfile.gettempdir()) / "gallery-downloads"  # files the app o
 DOWNLOAD_LIFETIME_S = 3600  # older ones are deleted when a new one is written
 
 
-def new_download(suffix: str) -> Path:
-    """A fresh path for a file to download; files over an hour old go, so a long-running app
-    does not fill the disk (Gradio serves its own copy of the file)."""
+def new_download(name: str) -> Path:
+    """A fresh path, ending in `name`, for a file to download (a folder of its own per call).
+    Those over an hour old go, so a long-running app does not fill the disk (Gradio serves
+    its own copy of the file)."""
     DOWNLOADS.mkdir(exist_ok=True)
     for old in DOWNLOADS.iterdir():
         if time.time() - old.stat().st_mtime > DOWNLOAD_LIFETIME_S:
-            old.unlink(missing_ok=True)
-    return DOWNLOADS / f"{uuid.uuid4().hex}{suffix}"
+            shutil.rmtree(old, ignore_errors=True)
+    folder = DOWNLOADS / uuid.uuid4().hex
+    folder.mkdir()
+    return folder / name
 
 
 def user_errors(fn: Callable) -> Callable:

@@ -9,6 +9,7 @@ import gradio as gr
 from demos.common import about_panel, gpu, new_download, user_errors
 from models.sentiment import hub
 from models.sentiment import predict as sentiment
+from models.sentiment.text import cjk_ratio
 
 TRAINED = "trained here (word + character TextCNNs)"
 PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
@@ -40,6 +41,11 @@ def classify(text: str, choice: str = TRAINED):
         for tok, a in zip(analysis.tokens, analysis.attributions, strict=True)
     ]
     return scores_of(analysis.probs), highlighted, "\n\n".join(f"⚠️ {n}" for n in analysis.notices)
+
+
+def reanalyse(text: str, choice: str):
+    """The model was switched: analyse the review again, if there is one."""
+    return classify(text, choice) if text and text.strip() else (None, None, "")
 
 
 @gpu
@@ -80,17 +86,26 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
     """Batch mode in the UI: table, summary, CSV to download."""
     if upload:
         reviews, notices = sentiment.read_reviews(upload)
+        if pasted and pasted.strip():
+            notices.append("The uploaded file was scored; the pasted reviews were not.")
     else:
         reviews, notices = sentiment.limit_reviews(
             [ln.strip() for ln in (pasted or "").splitlines() if ln.strip()]
         )
+    foreign = sum(cjk_ratio(r) < sentiment.MIN_CJK for r in reviews)
+    if foreign:
+        notices.append(
+            f"{foreign} of {len(reviews)} do not look like Chinese: the answers there mean little."
+        )
     rows = score_table(reviews, choice)
     n_pos = sum(r[1] == "positive" for r in rows)
     n_neg = sum(r[1] == "negative" for r in rows)
+    model = "the model trained here" if choice == TRAINED else hub.HUB_MODEL
     summary = (
-        f"**{len(rows)} reviews:** {n_pos} positive ({n_pos / len(rows):.0%}), {n_neg} negative."
+        f"**{len(rows)} review{'s' if len(rows) != 1 else ''}** ({model}): {n_pos} positive "
+        f"({n_pos / len(rows):.0%}), {n_neg} negative."
     )
-    download = new_download(".csv")
+    download = new_download("sentiment_scores.csv")
     with download.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["text", "label", "p_positive"])
@@ -107,9 +122,14 @@ def build() -> None:
     with gr.Tab("One review"):
         with gr.Row():
             with gr.Column():
-                text = gr.Textbox(label="Review", lines=4, placeholder="例如：房间很干净，服务也好")
+                text = gr.Textbox(
+                    label="Review",
+                    lines=4,
+                    placeholder="例如：房间很干净，服务也好",
+                    info="Analyse with the button or Shift+Enter.",
+                )
                 submit = gr.Button("Analyse", variant="primary")
-                gr.Examples(
+                examples = gr.Examples(
                     EXAMPLES,
                     inputs=text,
                     label="Examples: hotel, delivery, phone, book, sarcasm, mixed",
@@ -145,10 +165,15 @@ def build() -> None:
                 download = gr.File(label="Download CSV", interactive=False)
     about_panel(sentiment.INFO)
 
-    submit.click(classify, [text, choice], [label, words, notes], api_visibility="private")
-    text.submit(classify, [text, choice], [label, words, notes], api_visibility="private")
-    run.click(
-        batch_ui, [pasted, upload, choice], [table, summary, download], api_visibility="private"
+    analysis = [label, words, notes]
+    private = dict(api_visibility="private")
+    gr.on([submit.click, text.submit], classify, [text, choice], analysis, **private)
+    examples.load_input_event.then(classify, [text, choice], analysis, **private)
+    choice.change(reanalyse, [text, choice], analysis, **private)
+    text.input(lambda: (None, None, ""), outputs=analysis, **private)  # no stale verdict
+    batch = [table, summary, download]
+    run.click(lambda: (None, "", None), outputs=batch, **private).then(
+        batch_ui, [pasted, upload, choice], batch, **private
     )
     gr.api(classify_api, api_name="sentiment")
     gr.api(batch_api, api_name="sentiment_batch")

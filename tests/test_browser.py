@@ -134,6 +134,10 @@ def test_typing_a_review_shows_its_sentiment(page):
     panel.get_by_label("Review").fill("这家店的菜又贵又难吃，服务员态度也很差。")
     panel.get_by_role("button", name="Analyse").click()
     assert shown_label(page, panel, "negative") == "negative"
+    panel.get_by_text("房间干净整洁", exact=False).first.click()  # an example runs at once
+    assert shown_label(page, panel, "positive") == "positive"
+    panel.get_by_label("Review").press_sequentially("!")  # editing clears the old verdict
+    panel.locator("[data-testid=label-output-value]").wait_for(state="detached", timeout=20_000)
 
 
 def test_about_panel_opens_and_shows_the_training_curves(page):

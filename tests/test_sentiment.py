@@ -266,13 +266,16 @@ def test_batch_mode_writes_a_csv_to_download_and_prunes_old_ones(
     save_tiny_views(tmp_path)
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
     monkeypatch.setattr(common, "DOWNLOADS", tmp_path / "downloads")
-    stale = common.new_download(".csv")
+    stale = common.new_download("old.csv")
     stale.write_text("old")
-    os.utime(stale, (0, 0))
-    rows, summary, download = batch_ui("房间很好\n\n太差了\n", None, TRAINED)
-    assert [row[0] for row in rows] == ["房间很好", "太差了"] and summary.startswith("**2 reviews")
+    os.utime(stale.parent, (0, 0))
+    rows, summary, download = batch_ui("房间很好\n\nThis hotel was great\n太差了\n", None, TRAINED)
+    assert [row[0] for row in rows] == ["房间很好", "This hotel was great", "太差了"]
+    assert summary.startswith("**3 reviews** (the model trained here)")
+    assert "1 of 3 do not look like Chinese" in summary
+    assert download.endswith("sentiment_scores.csv")
     with open(download, encoding="utf-8-sig", newline="") as f:
-        assert [row[0] for row in csv.reader(f)] == ["text", "房间很好", "太差了"]
+        assert [row[0] for row in csv.reader(f)][1:] == [row[0] for row in rows]
     assert not stale.exists()
 
 
