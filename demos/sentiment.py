@@ -157,6 +157,7 @@ def build() -> None:
                 summary = gr.Markdown()
                 table = gr.Dataframe(
                     headers=["text", "label", "p_positive"],
+                    column_widths=["60%", "20%", "20%"],  # the verdict stays in view on a phone
                     label="Scores",
                     interactive=False,
                     wrap=True,

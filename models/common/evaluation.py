@@ -29,10 +29,10 @@ def plot_confusion(counts: np.ndarray, labels: list[str], path: Path, title: str
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title)
+    size = min(16, 70 / len(labels))  # 7 pt for ten classes, larger for fewer
     for (i, j), n in np.ndenumerate(counts):
-        ax.text(
-            j, i, str(n), ha="center", va="center", fontsize=7, color="white" if i == j else "black"
-        )
+        colour = "white" if i == j else "black"
+        ax.text(j, i, str(n), ha="center", va="center", fontsize=size, color=colour)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
