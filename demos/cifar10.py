@@ -9,6 +9,7 @@ from PIL import Image
 from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
 from models.cifar10 import hub
 from models.cifar10 import predict as cifar10
+from models.common.hub import HubUnavailable
 from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
@@ -68,11 +69,18 @@ def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
 @user_errors
 def show(image: dict | None, model: str, label: str):
     """The tab's one event: prediction, model input and Grad-CAM together, so a bad file gets
-    one message. No image (a model or class picked first): nothing to show yet."""
+    one message. No image (a model or class picked first): nothing to show yet. Without the
+    Hub's model, the input and Grad-CAM of the model trained here are still shown."""
     if image is None:
         return None, None, None
     path = uploaded_path(image)
-    return prediction(path, model), model_input(path), heat_map(path, label)
+    seen, heat = model_input(path), heat_map(path, label)
+    try:
+        probs = prediction(path, model)
+    except HubUnavailable as err:
+        gr.Warning(str(err))
+        probs = None
+    return probs, seen, heat
 
 
 def build() -> None:
@@ -107,7 +115,13 @@ def build() -> None:
     # Not image.change: Gradio 6 fires it twice for each upload after the first.
     outputs = [label, seen, heat]
     shown = dict(inputs=[image, model, target], outputs=outputs, api_visibility="private")
-    gr.on([image.upload, model.change, target.change], show, **shown, preprocess=False)
+    gr.on(
+        [image.upload, model.change, target.change],
+        show,
+        **shown,
+        preprocess=False,
+        trigger_mode="always_last",  # a change made while a result loads is run after it
+    )
     examples.load_input_event.then(show, **shown, preprocess=False)
     image.clear(lambda: (None, None, None), outputs=outputs, api_visibility="private")
     api = gr.Button(visible=False)  # never shown: its events are endpoints for API clients

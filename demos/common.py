@@ -52,8 +52,11 @@ def new_download(name: str) -> Path:
     its own copy of the file)."""
     DOWNLOADS.mkdir(exist_ok=True)
     for old in DOWNLOADS.iterdir():
-        if time.time() - old.stat().st_mtime > DOWNLOAD_LIFETIME_S:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            if time.time() - old.stat().st_mtime > DOWNLOAD_LIFETIME_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except FileNotFoundError:  # another app process pruned it first
+            continue
     folder = DOWNLOADS / uuid.uuid4().hex
     folder.mkdir()
     return folder / name

@@ -43,9 +43,19 @@ def classify(text: str, choice: str = TRAINED):
     return scores_of(analysis.probs), highlighted, "\n\n".join(f"⚠️ {n}" for n in analysis.notices)
 
 
+def analyse_shown(text: str, choice: str):
+    """classify's outputs, and the text they are for (kept to spot a later edit)."""
+    return *classify(text, choice), text
+
+
 def reanalyse(text: str, choice: str):
     """The model was switched: analyse the review again, if there is one."""
-    return classify(text, choice) if text and text.strip() else (None, None, "")
+    return analyse_shown(text, choice) if text and text.strip() else (None, None, "", "")
+
+
+def clear_if_edited(text: str, analysed: str):
+    """No stale verdict: the review changed (typed, pasted, an example) since it was analysed."""
+    return (None, None, "") if text != analysed else (gr.skip(), gr.skip(), gr.skip())
 
 
 @gpu
@@ -166,12 +176,14 @@ def build() -> None:
                 download = gr.File(label="Download CSV", interactive=False)
     about_panel(sentiment.INFO)
 
+    analysed = gr.State("")  # the review the verdict shown is for
     analysis = [label, words, notes]
     private = dict(api_visibility="private")
-    gr.on([submit.click, text.submit], classify, [text, choice], analysis, **private)
-    examples.load_input_event.then(classify, [text, choice], analysis, **private)
-    choice.change(reanalyse, [text, choice], analysis, **private)
-    text.input(lambda: (None, None, ""), outputs=analysis, **private)  # no stale verdict
+    ask = dict(inputs=[text, choice], outputs=[*analysis, analysed], **private)
+    gr.on([submit.click, text.submit], analyse_shown, **ask)
+    examples.load_input_event.then(analyse_shown, **ask)
+    choice.change(reanalyse, **ask)
+    text.change(clear_if_edited, [text, analysed], analysis, **private)
     batch = [table, summary, download]
     run.click(lambda: (None, "", None), outputs=batch, **private).then(
         batch_ui, [pasted, upload, choice], batch, **private

@@ -49,6 +49,13 @@ def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
     return tmp_path
 
 
+def hub_model_cached(model_id: str) -> bool:
+    """Whether a Hub model is in the local cache (tests of the offline message then skip)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

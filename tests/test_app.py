@@ -11,6 +11,8 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from demos.cifar10 import EXAMPLES
+from models.cifar10.hub import HUB_MODEL
+from tests.conftest import hub_model_cached
 from tests.strokes import render
 
 
@@ -91,6 +93,7 @@ def test_cifar10_endpoint_recognises_the_cat_example(client):
     assert len(result["confidences"]) == 5  # the top-5 the tab shows
 
 
+@pytest.mark.skipif(hub_model_cached(HUB_MODEL), reason="the Hub model is cached here")
 def test_cifar10_pretrained_option_offline_says_so_and_the_trained_model_still_answers(
     client, monkeypatch
 ):
