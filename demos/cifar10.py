@@ -10,9 +10,10 @@ from demos.common import about_panel, gpu, image_upload, uploaded_path, user_err
 from models.cifar10 import hub
 from models.cifar10 import predict as cifar10
 from models.common.hub import HubUnavailable
-from models.common.images import center_square, open_image, overlay_heatmap, to_rgb
+from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
 
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
+MAX_SIDE = 512  # photos are shrunk to this first, as cifar10.preprocess and hub.predict do
 TOP_CLASS = "top class"
 TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
 MODELS = [
@@ -28,18 +29,18 @@ EXAMPLES = [
 ]
 
 
-def prediction(path: str, model: str) -> dict[str, float]:
-    return hub.predict(path) if model == PRETRAINED else cifar10.predict(path)
+def prediction(image: ImageInput, model: str) -> dict[str, float]:
+    return hub.predict(image) if model == PRETRAINED else cifar10.predict(image)
 
 
-def model_input(path: str) -> Image.Image:
-    small = cifar10.preprocess(path)
+def model_input(image: ImageInput) -> Image.Image:
+    small = cifar10.preprocess(image)
     return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
 
 
-def heat_map(path: str, label: str | None) -> Image.Image:
-    heat, _ = cifar10.gradcam(path, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE)
-    square = center_square(to_rgb(open_image(path, max_side=512)), PREVIEW_SIZE)
+def heat_map(image: ImageInput, label: str | None) -> Image.Image:
+    heat, _ = cifar10.gradcam(image, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE)
+    square = center_square(to_rgb(open_image(image, max_side=MAX_SIDE)), PREVIEW_SIZE)
     return overlay_heatmap(square, heat)
 
 
@@ -73,10 +74,10 @@ def show(image: dict | None, model: str, label: str):
     Hub's model, the input and Grad-CAM of the model trained here are still shown."""
     if image is None:
         return None, None, None
-    path = uploaded_path(image)
-    seen, heat = model_input(path), heat_map(path, label)
+    photo = open_image(uploaded_path(image), max_side=MAX_SIDE)  # decoded once for all three
+    seen, heat = model_input(photo), heat_map(photo, label)
     try:
-        probs = prediction(path, model)
+        probs = prediction(photo, model)
     except HubUnavailable as err:
         gr.Warning(str(err))
         probs = None
