@@ -9,7 +9,6 @@ import gradio as gr
 from demos.common import about_panel, gpu, new_download, user_errors
 from models.sentiment import hub
 from models.sentiment import predict as sentiment
-from models.sentiment.text import cjk_ratio
 
 TRAINED = "trained here (word + character TextCNNs)"
 PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
@@ -102,7 +101,7 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
         reviews, notices = sentiment.limit_reviews(
             [ln.strip() for ln in (pasted or "").splitlines() if ln.strip()]
         )
-    foreign = sum(cjk_ratio(r) < sentiment.MIN_CJK for r in reviews)
+    foreign = sum(not sentiment.looks_chinese(r) for r in reviews)
     if foreign:
         notices.append(
             f"{foreign} of {len(reviews)} do not look like Chinese: the answers there mean little."

@@ -130,6 +130,10 @@ class Analysis:
         return max(self.probs, key=self.probs.get)
 
 
+def looks_chinese(text: str) -> bool:
+    return cjk_ratio(text) >= MIN_CJK
+
+
 def prepare(text: str | None) -> tuple[str, list[str]]:
     """The text the model reads, and notices for the user (cut, not Chinese)."""
     text = normalize(text or "")
@@ -141,7 +145,7 @@ def prepare(text: str | None) -> tuple[str, list[str]]:
             f"The text has {len(text):,} characters; only the first {MAX_CHARS:,} were read."
         )
         text = text[:MAX_CHARS]
-    if cjk_ratio(text) < MIN_CJK:
+    if not looks_chinese(text):
         notices.append(
             "This does not look like Chinese. The model learned from Chinese reviews, "
             "so its answer here means little."
@@ -266,7 +270,7 @@ def csv_reviews(text: str) -> tuple[list[str], list[str]]:
     column = next((lowered[n] for n in TEXT_COLUMNS if n in lowered), None)
     if column is None and len(columns) == 1:
         column = columns[0]
-        if cjk_ratio(column) >= MIN_CJK:
+        if looks_chinese(column):
             first = [column.strip()]
             rows = [(row.get(column) or "").strip() for row in reader]
             notice = "The first line has no column name, so it was scored as a review too."
