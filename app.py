@@ -11,14 +11,15 @@ from pathlib import Path
 import gradio as gr
 
 from demos import DEMOS
-from models.common.device import DEVICE_ENV
+from models import get_spec
+from models.common.device import use_device
 from models.common.errors import ModelUnavailable
 from models.common.images import MAX_FILE_BYTES
 from models.common.paths import DATA_ENV, default_data_dir
 
 TITLE = "PyTorch demo gallery"
 QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
-CONCURRENCY = 2  # requests run at once per event (the CPU has 2 cores; raise on a GPU)
+QUICK_EVENTS = 8  # UI events without a model call (clearing outputs) run at once, per event
 
 
 def build_app() -> gr.Blocks:
@@ -29,18 +30,19 @@ def build_app() -> gr.Blocks:
             "project trains and ships. Open 'About this model' in any tab to see how."
         )
         with gr.Tabs():
-            for key, (title, build, _) in DEMOS.items():
-                with gr.Tab(title, id=key):
-                    build()
-    app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+            for key, demo in DEMOS.items():
+                with gr.Tab(demo.TITLE, id=key):
+                    demo.build()
+    # model calls share one limit across tabs (demos.common.MODEL_CALLS); the rest use this
+    app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=QUICK_EVENTS)
     return app
 
 
 def preload() -> None:
     """Load every model now; a broken one is reported and leaves the other tabs working."""
-    for key, (_, _, load) in DEMOS.items():
+    for key in DEMOS:
         try:
-            load()
+            get_spec(key).load_default()
         except ModelUnavailable as err:
             print(f"warning: tab {key!r} has no model: {err}")
 
@@ -63,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    os.environ[DEVICE_ENV] = args.device
+    use_device(args.device)  # decided once; every model loads onto it
     os.environ[DATA_ENV] = str(args.data_dir)
     if args.share:
         print("warning: --share makes this app reachable by anyone with the public link")

@@ -73,8 +73,8 @@ def main() -> None:
             f"(runs: {', '.join(f'{s:.2f}' for s in starts)})"
         )
 
-    from demos import DEMOS
     from demos.cifar10 import EXAMPLES
+    from models import MODELS, get_spec
     from models.cifar10.predict import predict as cifar10_predict
     from models.common.errors import InputError
     from models.digits.predict import predict as digits_predict
@@ -83,9 +83,9 @@ def main() -> None:
     from models.sentiment.predict import predict_batch
     from tests.strokes import render
 
-    for key, (_, _, load) in DEMOS.items():
+    for key in MODELS:
         t = time.perf_counter()
-        load()
+        get_spec(key).load_default()
         print(f"load {key:10s} {1000 * (time.perf_counter() - t):8.1f} ms")
 
     canvas = np.asarray(render(7, canvas=280, left=70, top=40, height=200, width=24))

@@ -1,18 +1,12 @@
-"""The registry of tabs, in display order: key -> (title, build, load).
+"""The app's tabs: one module per model in models.MODELS, in that order.
 
-`build()` lays out one tab's components and events inside a gr.Tab; `load()` loads its default
-model (used by --preload and the benchmark; otherwise models load on first use).
+demos/<name>.py holds the tab's `TITLE` and `build()`, which lays out its components and
+events inside a gr.Tab and calls only models/<name>/predict.py. A new tab adds its name to
+models.MODELS and nothing here.
 """
 
-from collections.abc import Callable
+import importlib
 
-from demos import cifar10, digits, sentiment
-from models.cifar10.predict import get_model as load_cifar10
-from models.digits.predict import get_model as load_digits
-from models.sentiment.predict import get_model as load_sentiment
+from models import MODELS
 
-DEMOS: dict[str, tuple[str, Callable[[], None], Callable[[], object]]] = {
-    "digits": ("Digits", digits.build, load_digits),
-    "cifar10": ("CIFAR-10", cifar10.build, load_cifar10),
-    "sentiment": ("中文情感 (Chinese sentiment)", sentiment.build, load_sentiment),
-}
+DEMOS = {name: importlib.import_module(f"demos.{name}") for name in MODELS}

@@ -6,12 +6,21 @@ import gradio as gr
 import skimage
 from PIL import Image
 
-from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
-from models.cifar10 import hub
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    gpu,
+    image_upload,
+    uploaded_path,
+    user_errors,
+)
+from models.cifar10 import SPEC, hub
 from models.cifar10 import predict as cifar10
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
 
+TITLE = "CIFAR-10"
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 MAX_SIDE = 512  # photos are shrunk to this first, as cifar10.preprocess and hub.predict do
 TOP_CLASS = "top class"
@@ -110,12 +119,14 @@ def build() -> None:
                 value=TOP_CLASS,
                 label="Explain which class (Grad-CAM)",
             )
-    about_panel(cifar10.INFO)
+    about_panel(SPEC)
 
     # preprocess=False: the functions get the upload's path undecoded (see demos.common).
     # Not image.change: Gradio 6 fires it twice for each upload after the first.
     outputs = [label, seen, heat]
-    shown = dict(inputs=[image, model, target], outputs=outputs, api_visibility="private")
+    shown = dict(
+        inputs=[image, model, target], outputs=outputs, api_visibility="private", **MODEL_CALLS
+    )
     gr.on(
         [image.upload, model.change, target.change],
         show,
@@ -125,7 +136,6 @@ def build() -> None:
     )
     examples.load_input_event.then(show, **shown, preprocess=False)
     image.clear(lambda: (None, None, None), outputs=outputs, api_visibility="private")
-    api = gr.Button(visible=False)  # never shown: its events are endpoints for API clients
-    api.click(classify, [image, model], label, api_name="cifar10", preprocess=False)
-    api.click(preview, image, seen, api_name="cifar10_preview", preprocess=False)
-    api.click(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)
+    endpoint(classify, [image, model], label, api_name="cifar10", preprocess=False)
+    endpoint(preview, image, seen, api_name="cifar10_preview", preprocess=False)
+    endpoint(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)

@@ -1,4 +1,5 @@
-"""The UI pieces every tab shares: error handling at the UI edge, ZeroGPU, the About panel."""
+"""The UI pieces every tab shares: error handling at the UI edge, ZeroGPU, API endpoints and
+the one limit on model calls, the About panel."""
 
 import functools
 import shutil
@@ -11,10 +12,19 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from models.common.cards import ModelInfo, read_metrics, training_curves, weights_summary
-from models.common.device import pick_device
+from models.common.cards import (
+    evaluated_on,
+    is_number,
+    measured,
+    read_metrics,
+    training_curves,
+    weights_summary,
+)
+from models.common.device import model_device
 from models.common.errors import InputError, ModelUnavailable
 from models.common.hub import HubUnavailable
+from models.common.paths import LOG
+from models.common.spec import ModelSpec
 
 try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewhere
     import spaces
@@ -24,6 +34,21 @@ except ImportError:
 
     def gpu(fn: Callable) -> Callable:
         return fn
+
+
+# Every event that runs a model, in any tab, joins one concurrency group: eight tabs cannot
+# start twenty model calls at once on two CPU cores or one GPU. Events that only clear or
+# reset outputs stay outside it, so the UI keeps answering while models are busy.
+MODEL_CONCURRENCY = 2  # model calls at once, all tabs together (this project's CPU has 2 cores)
+MODEL_CALLS = dict(concurrency_id="models", concurrency_limit=MODEL_CONCURRENCY)
+
+
+def endpoint(fn: Callable, inputs, outputs, api_name: str, **kwargs) -> None:
+    """An API endpoint `/api_name` for clients, on a button that is never shown: every tab
+    declares its endpoints this way, with components' types (files through handle_file) and
+    the model calls' shared limit."""
+    hidden = gr.Button(visible=False)
+    hidden.click(fn, inputs, outputs, api_name=api_name, **MODEL_CALLS, **kwargs)
 
 
 def image_upload(**kwargs) -> gr.Image:
@@ -80,57 +105,68 @@ def user_errors(fn: Callable) -> Callable:
 
 
 def training_summary(meta: dict) -> str:
-    """'5 epochs, 1 min on <hardware> (torch x)' from a weights header."""
-    train = meta.get("train", {})
-    minutes = train.get("train_time_s", 0) / 60
-    return (
-        f"{train.get('recipe', {}).get('epochs', '?')} epochs, {minutes:.0f} min on "
-        f"{train.get('hardware', '?')} (torch {train.get('torch', '?')})"
-    )
+    """'5 epochs, 1 min on <hardware> (torch x)' from a weights header, as far as it says."""
+    train = meta.get("train") if isinstance(meta.get("train"), dict) else {}
+    recipe = train.get("recipe") if isinstance(train.get("recipe"), dict) else {}
+    parts = []
+    for unit in ("epochs", "steps"):
+        if is_number(recipe.get(unit)):
+            parts.append(f"{recipe[unit]:g} {unit}")
+            break
+    if is_number(train.get("train_time_s")):
+        parts.append(f"{train['train_time_s'] / 60:.0f} min")
+    text = ", ".join(parts) or "training recipe not recorded"
+    if train.get("hardware"):
+        text += f" on {train['hardware']}"
+    return text + (f" (torch {train['torch']})" if train.get("torch") else "")
 
 
-def about_markdown(info: ModelInfo) -> str:
+def about_markdown(spec: ModelSpec) -> str:
+    """The facts of the About panel; a broken or missing file is named, the app still builds."""
     try:
-        summaries = {path: weights_summary(path) for path in info.all_weights}
-    except ModelUnavailable as err:  # built with the UI: a broken file must not stop the app
-        return f"**The {err}.** Train it again with `{info.train_command}`."
-    missing = [path for path, summary in summaries.items() if not summary]
+        summaries = {v: weights_summary(spec.weights_path(v)) for v in spec.variants}
+    except ModelUnavailable as err:
+        return f"**The {err}.** Train it again with `{spec.train}`."
+    missing = [v for v, summary in summaries.items() if not summary]
     if missing:
-        return (
-            f"**The weights file `{missing[0]}` is missing.** Train it with `{info.train_command}`."
-        )
+        path = spec.weights_path(missing[0])
+        return f"**The weights file `{path}` is missing.** Train it with `{spec.train}`."
     params = sum(summary["params"] for summary in summaries.values())
     if len(summaries) == 1:
-        training = training_summary(summaries[info.weights])
+        training = training_summary(next(iter(summaries.values())))
     else:
-        training = "; ".join(f"`{p.stem}` {training_summary(s)}" for p, s in summaries.items())
-    metrics = read_metrics(info)
-    if info.metric in metrics:
-        measured = f"**{metrics[info.metric]:.2%}** {info.metric} on {metrics['split']} ({metrics['n']:,} examples)"
+        training = "; ".join(f"`{v}` {training_summary(s)}" for v, s in summaries.items())
+    metrics, note = read_metrics(spec)
+    figures = measured(spec, metrics)
+    if figures:
+        result = ", ".join(figures) + evaluated_on(metrics)
     else:
-        measured = f"not measured yet: run `{info.eval_command} --write`"
+        result = (
+            note
+            or f"the metrics file names none of this model's metrics: run `{spec.evaluate} --write`"
+        )
     return "\n".join(
         [
-            f"- **Architecture:** {info.architecture}, {params:,} parameters",
-            f"- **Training data:** {info.training_data}",
+            f"- **Architecture:** {spec.architecture}, {params:,} parameters",
+            f"- **Training data:** {spec.training_data}",
             f"- **Training:** {training}",
-            f"- **Measured:** {measured}",
-            f"- **Runs on:** {pick_device().type}",
-            f"- **Reproduce:** `{info.train_command}`, then `{info.eval_command}`",
+            f"- **Measured:** {result}",
+            f"- **Runs on:** {model_device().type}",
+            f"- **Reproduce:** `{spec.train}`, then `{spec.evaluate}`",
         ]
     )
 
 
-def about_panel(info: ModelInfo) -> None:
-    """A collapsed "About this model" accordion: facts, training curves, confusion matrix."""
+def about_panel(spec: ModelSpec) -> None:
+    """A collapsed "About this model" accordion: facts, the spec's training curves and figures."""
     with gr.Accordion("About this model", open=False):
-        gr.Markdown(about_markdown(info))
-        rows = training_curves(info)
+        gr.Markdown(about_markdown(spec))
+        rows = training_curves(spec)
         if rows:
             curves = pd.DataFrame(rows)
             several = curves["weights"].nunique() > 1  # one line per weights file
             with gr.Row():
-                for name in ("train_loss", "val_acc"):
+                for name in spec.curves:
                     if name in curves:
                         gr.LinePlot(
                             curves.dropna(subset=[name]),
@@ -141,11 +177,13 @@ def about_panel(info: ModelInfo) -> None:
                             height=220,
                         )
         else:
-            gr.Markdown(f"_No training log at `{info.log.name}`: curves not shown._")
-        if info.confusion_image.is_file():
-            gr.Image(
-                str(info.confusion_image),
-                label=f"Confusion matrix ({read_metrics(info).get('split', 'evaluation split')})",
-                interactive=False,
-                height=360,
-            )
+            log = spec.artefact(spec.variants[0], LOG)
+            gr.Markdown(f"_No training curves in `{log.name}`: not shown._")
+        split = read_metrics(spec)[0].get("split")
+        for figure in spec.figures:
+            path = spec.artefact(spec.variants[0], figure.suffix)
+            if path.is_file():
+                caption = (
+                    f"{figure.caption} ({split})" if isinstance(split, str) else figure.caption
+                )
+                gr.Image(str(path), label=caption, interactive=False, height=360)

@@ -5,9 +5,20 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from demos.common import about_panel, gpu, image_upload, uploaded_path, user_errors
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    gpu,
+    image_upload,
+    uploaded_path,
+    user_errors,
+)
 from models.common.errors import InputError
+from models.digits import SPEC
 from models.digits import predict as digits
+
+TITLE = "Digits"
 
 PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated
 NO_UPLOAD = "Upload an image of a handwritten digit."
@@ -103,7 +114,7 @@ def build() -> None:
             preview = gr.Image(
                 label="What the model sees (28x28)", interactive=False, height=240, buttons=[]
             )
-    about_panel(digits.INFO)
+    about_panel(SPEC)
 
     outputs = [label, preview, bars, status]
     sketch.change(
@@ -113,9 +124,12 @@ def build() -> None:
         api_name="digits_sketch",
         show_progress="hidden",
         trigger_mode="always_last",
+        **MODEL_CALLS,
     )
     # preprocess=False: the functions get the upload's path undecoded (see demos.common)
-    upload.upload(show_upload, upload, outputs, api_visibility="private", preprocess=False)
+    upload.upload(
+        show_upload, upload, outputs, api_visibility="private", preprocess=False, **MODEL_CALLS
+    )
     upload.clear(lambda: EMPTY, outputs=outputs, api_visibility="private")
     # progress hidden: Gradio 6 leaves its overlay on a Sketchpad an event sets, and the
     # canvas then ignores the mouse until the page is reloaded
@@ -125,6 +139,5 @@ def build() -> None:
         api_visibility="private",
         show_progress="hidden",
     )
-    api = gr.Button(visible=False)  # never shown: its events are endpoints for API clients
-    api.click(classify_image, upload, label, api_name="digits", preprocess=False)
-    api.click(preview_image, upload, preview, api_name="digits_preview", preprocess=False)
+    endpoint(classify_image, upload, label, api_name="digits", preprocess=False)
+    endpoint(preview_image, upload, preview, api_name="digits_preview", preprocess=False)

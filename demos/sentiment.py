@@ -6,10 +6,11 @@ import math
 
 import gradio as gr
 
-from demos.common import about_panel, gpu, new_download, user_errors
-from models.sentiment import hub
+from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, new_download, user_errors
+from models.sentiment import SPEC, hub
 from models.sentiment import predict as sentiment
 
+TITLE = "中文情感 (Chinese sentiment)"
 TRAINED = "trained here (word + character TextCNNs)"
 PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
 EXAMPLES = [
@@ -59,15 +60,10 @@ def clear_if_edited(text: str, analysed: str):
 
 @gpu
 @user_errors
-def classify_api(text: str) -> dict:
-    """API /sentiment: one review -> {"label": "positive", "confidences": [{"label", "confidence"}, ...]},
-    the same shape as the image tabs' gr.Label outputs."""
-    probs = sentiment.predict(text)
-    ranked = sorted(probs, key=probs.get, reverse=True)
-    return {
-        "label": ranked[0],
-        "confidences": [{"label": k, "confidence": probs[k]} for k in ranked],
-    }
+def classify_api(text: str) -> dict[str, float]:
+    """API /sentiment: one review -> {"label": "positive", "confidences": [{"label", "confidence"}, ...]}
+    (a gr.Label's value, as the image tabs return)."""
+    return sentiment.predict(text)
 
 
 def score_table(reviews: list[str], choice: str = TRAINED) -> list[list]:
@@ -173,19 +169,20 @@ def build() -> None:
                     max_height=400,
                 )
                 download = gr.File(label="Download CSV", interactive=False)
-    about_panel(sentiment.INFO)
+    about_panel(SPEC)
 
     analysed = gr.State("")  # the review the verdict shown is for
     analysis = [label, words, notes]
     private = dict(api_visibility="private")
-    ask = dict(inputs=[text, choice], outputs=[*analysis, analysed], **private)
+    ask = dict(inputs=[text, choice], outputs=[*analysis, analysed], **private, **MODEL_CALLS)
     gr.on([submit.click, text.submit], analyse_shown, **ask)
     examples.load_input_event.then(analyse_shown, **ask)
     choice.change(reanalyse, **ask)
     text.change(clear_if_edited, [text, analysed], analysis, **private)
     batch = [table, summary, download]
     run.click(lambda: (None, "", None), outputs=batch, **private).then(
-        batch_ui, [pasted, upload, choice], batch, **private
+        batch_ui, [pasted, upload, choice], batch, **private, **MODEL_CALLS
     )
-    gr.api(classify_api, api_name="sentiment")
-    gr.api(batch_api, api_name="sentiment_batch")
+    endpoint(classify_api, text, label, api_name="sentiment")
+    lines, rows = gr.JSON(visible=False), gr.JSON(visible=False)  # the batch API's list types
+    endpoint(batch_api, lines, rows, api_name="sentiment_batch")

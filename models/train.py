@@ -1,20 +1,20 @@
-"""One training entry point for every model:
+"""One training entry point for every model in models.MODELS:
 
 python -m models.train MODEL [flags]          # e.g. digits, cifar10; MODEL --help lists flags
 torchrun --nproc_per_node=N -m models.train MODEL [flags]   # data-parallel (DDP)
 """
 
-import importlib
 import sys
 
-MODELS = ("digits", "cifar10", "sentiment")
+from models import MODELS, get_spec
 
 
-def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in MODELS:
-        sys.exit(f"usage: python -m models.train {{{','.join(MODELS)}}} [--help | flags]")
-    importlib.import_module(f"models.{sys.argv[1]}.train").main(sys.argv[2:])
+def run(command: str, argv: list[str]) -> None:
+    """`python -m models.<command> MODEL [flags]`: MODEL's own train.py or evaluate.py main."""
+    if not argv or argv[0] not in MODELS:
+        sys.exit(f"usage: python -m models.{command} {{{','.join(MODELS)}}} [--help | flags]")
+    get_spec(argv[0]).entry_point(command)(argv[1:])
 
 
 if __name__ == "__main__":
-    main()
+    run("train", sys.argv[1:])

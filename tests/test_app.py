@@ -148,11 +148,11 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
 
     import app
     from models.common import loading
-    from models.digits.predict import weights_path
+    from models.digits import SPEC
     from tests.conftest import free_port
 
     (tmp_path / "digits").mkdir()
-    shutil.copy(weights_path(), tmp_path / "digits" / "default.safetensors")
+    shutil.copy(SPEC.weights_path(), tmp_path / "digits" / "default.safetensors")
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
     loading.forget()
     blocks = app.build_app()
@@ -170,29 +170,26 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
         loading.forget()
 
 
-def test_broken_files_beside_the_weights_do_not_stop_the_app(tiny_weights_dir, monkeypatch):
+def test_broken_files_beside_the_weights_do_not_stop_the_app(tiny_weights_dir):
     """A truncated weights file, a log line cut short and a half-written metrics file: the app
     still builds, the About panel names the broken file, and the readable log rows still plot."""
-    from dataclasses import replace
-
     import app
     from demos.common import about_markdown
-    from models.cifar10 import predict as cifar10
+    from models.cifar10 import SPEC as cifar10
     from models.common.cards import training_curves
-    from models.digits import predict as digits
+    from models.digits import SPEC as digits
 
-    cifar = replace(cifar10.INFO, weights=tiny_weights_dir / "cifar10" / "default.safetensors")
-    cifar.weights.write_bytes(cifar.weights.read_bytes()[:40])
-    digit = replace(digits.INFO, weights=tiny_weights_dir / "digits" / "default.safetensors")
-    digit.log.write_text('{"epoch": 1, "val_acc": 0.9}\n{"epoch": 2, "val_a')
-    digit.metrics_file.write_text('{"accuracy": 0.9')
-    monkeypatch.setattr(cifar10, "INFO", cifar)
-    monkeypatch.setattr(digits, "INFO", digit)
+    weights = cifar10.weights_path()
+    weights.write_bytes(weights.read_bytes()[:40])
+    digits.artefact("default", "log.jsonl").write_text(
+        '{"epoch": 1, "val_acc": 0.9}\n{"epoch": 2, "val_a'
+    )
+    digits.artefact("default", "metrics.json").write_text('{"accuracy": 0.9')
 
     app.build_app()
-    assert re.search(r"weights file .*cifar10.*unreadable", about_markdown(cifar))
-    assert "not measured yet" in about_markdown(digit)
-    assert [row["epoch"] for row in training_curves(digit)] == [1]
+    assert re.search(r"weights file .*cifar10.*unreadable", about_markdown(cifar10))
+    assert "metrics file `default.metrics.json` is unreadable" in about_markdown(digits)
+    assert [row["epoch"] for row in training_curves(digits)] == [1]
 
 
 def test_sentiment_endpoint_reads_a_clear_review(client):

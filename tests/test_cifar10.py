@@ -179,7 +179,7 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
     assert recipe["arch"] == "resnet18" and recipe["cutout"] == 11 and recipe["lr"] == 0.4
     # a small airbench student distilled from it, written as the default weights
     teacher = str(out / "teacher.safetensors")
-    airbench = ["--arch", "airbench", "--widths", "16,32,32", "--teacher", teacher]
+    airbench = ["--arch", "airbench", "--config", "widths=16/32/32", "--teacher", teacher]
     train.main([*common, *airbench, "--checkpoint", str(tmp_path / "a.pt")])
     probs = predict.predict(Image.new("RGB", (40, 40), "red"))
     assert len(probs) == 10

@@ -99,7 +99,7 @@ def test_mnist_digits_uploaded_as_small_images_are_read_like_mnist():
     """A teacher uploads MNIST's own 28x28 digits (dark ink on white): through the app's
     preprocessing they must score close to the raw test accuracy (a 3x3 median filter, fine for
     photos, erased their thin strokes: 98.2 % on the first 2,000)."""
-    from models.digits.train import load_mnist
+    from models.digits.data import load_mnist
 
     images, labels = load_mnist(DATA, train=False)
     images, labels = images[:1000, 0].numpy(), labels[:1000].numpy()

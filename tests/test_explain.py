@@ -1,6 +1,5 @@
 """Explanations: Grad-CAM, the digits preview, About panels fed by training logs."""
 
-import dataclasses
 import json
 import threading
 import time
@@ -8,13 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
 from demos.common import about_markdown, about_panel
-from models.common.cards import ModelInfo, training_curves
+from models.common.cards import training_curves
 from models.common.gradcam import grad_cam
 from models.common.images import overlay_heatmap
+from models.common.spec import Metric, ModelSpec
 from models.common.weights import save_weights
 
 
@@ -117,67 +118,149 @@ def test_heatmap_overlay_keeps_the_image_size():
     assert out.size == (40, 30) and out.mode == "RGB"
 
 
-def save_toy_weights(weights, log_rows: list[dict] | None, hardware: str = "test CPU") -> None:
-    save_weights(
-        nn.Linear(2, 2).state_dict(),
-        weights,
-        {
-            "config": {},
-            "train": {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": hardware},
-        },
-    )
+def save_toy_weights(weights, log_rows: list[dict] | None, train: dict | None = None) -> None:
+    train = train or {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": "test CPU"}
+    save_weights(nn.Linear(2, 2).state_dict(), weights, {"config": {}, "train": train})
     if log_rows is not None:
         weights.with_name(weights.stem + ".log.jsonl").write_text(
             "".join(json.dumps(r) + "\n" for r in log_rows)
         )
 
 
-def info_for(tmp_path, log_rows: list[dict] | None) -> ModelInfo:
-    weights = tmp_path / "default.safetensors"
-    save_toy_weights(weights, log_rows)
-    weights.with_name("default.metrics.json").write_text(
+def toy_spec(tmp_path, monkeypatch, log_rows: list[dict] | None, **fields) -> ModelSpec:
+    """A model "toy" whose weights, log and metrics sit in tmp_path/toy/."""
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    spec = ModelSpec(
+        name="toy",
+        architecture="a linear layer",
+        training_data="nothing",
+        build=lambda config: nn.Linear(2, 2),
+        **{
+            "metrics": (Metric("accuracy", "accuracy"),),
+            "curves": ("train_loss", "val_acc"),
+            **fields,
+        },
+    )
+    save_toy_weights(spec.weights_path(), log_rows)
+    spec.artefact("default", "metrics.json").write_text(
         json.dumps({"accuracy": 0.5, "n": 10, "split": "toy"})
     )
-    return ModelInfo(
-        "toy", "a linear layer", "nothing", "accuracy", "train toy", "eval toy", weights
-    )
+    return spec
 
 
-def test_training_log_parses_and_the_about_panel_plots_it(tmp_path):
+def panel_text_and_plots(spec: ModelSpec) -> tuple[str, list[gr.LinePlot]]:
+    with gr.Blocks() as demo:
+        about_panel(spec)
+    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
+    return text, [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
+
+
+def test_training_log_parses_and_the_about_panel_plots_it(tmp_path, monkeypatch):
     rows = [
-        {"epoch": 1, "train_loss": 0.9, "val_acc": 0.6},
-        {"epoch": 2, "train_loss": 0.5, "val_acc": 0.8},
+        {"epoch": 1, "train_loss": 0.9, "val_acc": 0.6, "lr": 0.1},
+        {"epoch": 2, "train_loss": 0.5, "val_acc": 0.8, "lr": 0.01},
     ]
-    info = info_for(tmp_path, rows)
-    assert training_curves(info) == [{**row, "weights": "default"} for row in rows]
-    with gr.Blocks() as demo:
-        about_panel(info)
-    plots = [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
-    assert len(plots) == 2
-    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
-    assert "50.00%" in text and "6 parameters" in text
+    spec = toy_spec(tmp_path, monkeypatch, rows)
+    assert training_curves(spec) == [
+        {
+            "epoch": r["epoch"],
+            "train_loss": r["train_loss"],
+            "val_acc": r["val_acc"],
+            "weights": "default",
+        }
+        for r in rows
+    ]
+    text, plots = panel_text_and_plots(spec)
+    assert [plot.y for plot in plots] == ["train_loss", "val_acc"]
+    assert "**50.00%** accuracy on toy (10 examples)" in text and "6 parameters" in text
 
 
-def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path):
-    info = info_for(tmp_path, [{"epoch": 1, "val_acc": 0.6}, {"epoch": 2, "val_acc": 0.8}])
-    second = tmp_path / "chars.safetensors"
-    save_toy_weights(second, [{"epoch": 1, "val_acc": 0.7}], hardware="other GPU")
-    info = dataclasses.replace(info, more_weights=(second,))
-    assert [row["weights"] for row in training_curves(info)] == ["default", "default", "chars"]
-    with gr.Blocks() as demo:
-        about_panel(info)
-    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
+def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path, monkeypatch):
+    rows = [{"epoch": 1, "val_acc": 0.6}, {"epoch": 2, "val_acc": 0.8}]
+    spec = toy_spec(tmp_path, monkeypatch, rows, variants=("default", "chars"))
+    train = {"recipe": {"epochs": 2}, "train_time_s": 60, "hardware": "other GPU"}
+    save_toy_weights(spec.weights_path("chars"), [{"epoch": 1, "val_acc": 0.7}], train)
+    assert [row["weights"] for row in training_curves(spec)] == ["default", "default", "chars"]
+    text, plots = panel_text_and_plots(spec)
     assert "12 parameters" in text and "`chars` 2 epochs, 1 min on other GPU" in text
-    (plot,) = [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
+    (plot,) = plots
     assert plot.color == "weights"
-    second.unlink()
-    assert "chars.safetensors` is missing" in about_markdown(info)
+    spec.weights_path("chars").unlink()
+    assert "chars.safetensors` is missing" in about_markdown(spec)
 
 
-def test_missing_training_log_hides_the_curves_with_a_note(tmp_path):
-    info = info_for(tmp_path, None)
-    with gr.Blocks() as demo:
-        about_panel(info)
-    assert not [b for b in demo.blocks.values() if isinstance(b, gr.LinePlot)]
-    text = " ".join(b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown))
-    assert "No training log" in text
+def test_missing_training_log_hides_the_curves_with_a_note(tmp_path, monkeypatch):
+    text, plots = panel_text_and_plots(toy_spec(tmp_path, monkeypatch, None))
+    assert not plots
+    assert "No training curves" in text
+
+
+@pytest.mark.parametrize(
+    "content, note",
+    [
+        ('{"accuracy": 0.9', "unreadable"),  # cut short by an interrupted write
+        ("", "unreadable"),  # empty
+        ("[0.9]", "holds no metrics"),  # valid JSON, not an object
+        ('{"split": "test", "n": 10}', "names none of this model's metrics"),
+        ('{"accuracy": "high"}', "names none of this model's metrics"),
+        ('{"accuracy": NaN}', "names none of this model's metrics"),
+    ],
+)
+def test_an_odd_metrics_file_gets_a_note_and_the_panel_still_builds(
+    tmp_path, monkeypatch, content, note
+):
+    spec = toy_spec(tmp_path, monkeypatch, [{"epoch": 1, "val_acc": 0.5}])
+    spec.artefact("default", "metrics.json").write_text(content)
+    text, plots = panel_text_and_plots(spec)
+    assert note in text and len(plots) == 1
+
+
+def test_metrics_without_split_or_count_still_show_their_figure(tmp_path, monkeypatch):
+    spec = toy_spec(tmp_path, monkeypatch, None)
+    spec.artefact("default", "metrics.json").write_text('{"accuracy": 0.25, "n": "many"}')
+    assert "**Measured:** **25.00%** accuracy\n" in about_markdown(spec)
+
+
+def test_each_metric_reads_in_its_own_format(tmp_path, monkeypatch):
+    metrics = (
+        Metric("bleu", "BLEU", "points"),
+        Metric("iou", "IoU", "percent"),
+        Metric("val_loss", "validation loss", "loss"),
+    )
+    spec = toy_spec(tmp_path, monkeypatch, None, metrics=metrics)
+    spec.artefact("default", "metrics.json").write_text(
+        '{"bleu": 27.34, "iou": 0.8125, "val_loss": 1.5, "split": "dev"}'
+    )
+    text = about_markdown(spec)
+    assert "**27.3** BLEU, **81.25%** IoU, **1.5 (lower is better)** validation loss on dev" in text
+    with pytest.raises(ValueError, match="unknown format"):
+        Metric("x", "x", "percentage")
+
+
+def test_a_cut_or_odd_training_log_plots_only_its_sound_rows(tmp_path, monkeypatch):
+    spec = toy_spec(tmp_path, monkeypatch, None, curves=("train_loss", "val_iou"))
+    spec.artefact("default", "log.jsonl").write_text(
+        '{"epoch": 1, "train_loss": 0.9, "val_iou": 0.4}\n'
+        '{"train_loss": 0.8}\n'  # no epoch
+        '{"epoch": 2, "train_loss": "nan?", "val_iou": 0.5}\n'  # a value that is no number
+        "[1, 2]\n"  # not a row
+        '{"epoch": 3, "train_loss": 0.7, "val_i'  # cut short
+    )
+    assert training_curves(spec) == [
+        {"epoch": 1, "train_loss": 0.9, "val_iou": 0.4, "weights": "default"},
+        {"epoch": 2, "val_iou": 0.5, "weights": "default"},
+    ]
+    _, plots = panel_text_and_plots(spec)
+    assert [plot.y for plot in plots] == ["train_loss", "val_iou"]
+    spec.artefact("default", "log.jsonl").write_text("")
+    text, plots = panel_text_and_plots(spec)
+    assert not plots and "No training curves" in text
+
+
+def test_training_summary_reads_steps_or_epochs_and_tolerates_a_bare_header(tmp_path, monkeypatch):
+    spec = toy_spec(tmp_path, monkeypatch, None)
+    train = {"recipe": {"steps": 4000, "lr_g": 2e-4, "lr_d": 1e-4}, "train_time_s": 600}
+    save_toy_weights(spec.weights_path(), None, train)
+    assert "**Training:** 4000 steps, 10 min\n" in about_markdown(spec)
+    save_weights(nn.Linear(2, 2).state_dict(), spec.weights_path(), {"config": {}})
+    assert "**Training:** training recipe not recorded" in about_markdown(spec)

@@ -107,13 +107,15 @@ def test_word2vec_init_starts_words_of_shared_contexts_close(monkeypatch):
     assert 0.5 < vectors[rows[0] + rows[1]].std() < 2  # on the random init's scale
 
 
-def test_config_overrides_are_cast_and_unknown_fields_refused():
-    from models.sentiment.train import config_from
+def test_config_flag_overrides_are_cast_and_unknown_fields_refused(capsys):
+    from models.common.training import base_parser
 
-    cfg = config_from("embed_dim=64,widths=2/3,dropout=0.25")
+    parser = base_parser("sentiment", 1, 1e-3, 8, config=Config)
+    cfg = parser.parse_args(["--config", "embed_dim=64,widths=2/3,dropout=0.25"]).config
     assert (cfg.embed_dim, cfg.widths, cfg.dropout) == (64, (2, 3), 0.25)
-    with pytest.raises(SystemExit, match="no field 'width'"):
-        config_from("width=3")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--config", "width=3"])
+    assert "'width=3'" in capsys.readouterr().err
 
 
 def test_integrated_gradients_add_up_to_the_margin_change():

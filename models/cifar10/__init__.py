@@ -1,0 +1,16 @@
+"""CIFAR-10: a ResNet-18 trained here on the ten classes of 32x32 photos, with Grad-CAM."""
+
+from models.cifar10.net import Config, build_net
+from models.common.spec import Figure, Metric, ModelSpec
+
+SPEC = ModelSpec(
+    name="cifar10",
+    architecture="ResNet-18 (torchvision, 3x3 stem for 32x32 inputs), test-time mirror averaging",
+    training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
+    "random flip, 4-pixel translation and cutout",
+    build=lambda config: build_net(Config.from_dict(config)),
+    metrics=(Metric("accuracy", "accuracy"),),
+    curves=("train_loss", "val_acc"),
+    figures=(Figure("confusion.png", "Confusion matrix"),),
+    train_command="python -m models.train cifar10 --device cuda",
+)

@@ -5,17 +5,15 @@ python -m models.evaluate cifar10 --write    # also writes weights/<variant>.met
                                              # and weights/<variant>.confusion.png
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from models.cifar10 import predict
+from models.cifar10 import SPEC, predict
 from models.cifar10.data import load_cifar10
 from models.cifar10.net import LABELS
-from models.common.evaluation import confusion_matrix, save_evaluation
-from models.common.paths import data_dir
+from models.common.evaluation import confusion_matrix, eval_parser, save_evaluation
 
 
 def evaluate(
@@ -27,7 +25,7 @@ def evaluate(
     """Accuracy at each test-time-augmentation level in `levels`; the headline `accuracy` is the
     level the app uses (predict.TTA_LEVEL). `limit` takes an even, seeded sample of the test split."""
     images, labels = load_cifar10(data_root, train=False, limit=limit)
-    net = predict.load(variant)
+    net = SPEC.load(variant)
     truth = labels.numpy()
     result: dict = {"split": "CIFAR-10 test", "n": len(truth)}
     for level in levels:
@@ -45,12 +43,7 @@ def evaluate(
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m models.evaluate cifar10", description=__doc__)
-    p.add_argument("--data-dir", type=Path, default=data_dir())
-    p.add_argument("--variant", default="default")
-    p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N images")
-    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
-    args = p.parse_args(argv)
+    args = eval_parser("cifar10", __doc__).parse_args(argv)
     result = evaluate(args.data_dir, args.variant, args.limit)
     for level, name in enumerate(("none", "mirror", "mirror + shifts")):
         print(f"CIFAR-10 test accuracy, TTA {name}: {result[f'accuracy_tta{level}']:.4f}")
@@ -58,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     print(np.array(result["confusion"]))
     if args.write:
         save_evaluation(
-            predict.weights_path(args.variant),
+            SPEC.weights_path(args.variant),
             result,
             LABELS,
             f"CIFAR-10 test, accuracy {result['accuracy']:.2%}",

@@ -12,10 +12,9 @@ the model trained here.
 import torch
 
 from models.cifar10.net import LABELS
-from models.common.device import pick_device
-from models.common.hub import HubUnavailable, load_pretrained
+from models.common.device import model_device
+from models.common.hub import HubUnavailable, get_pretrained
 from models.common.images import ImageInput, center_square, open_image, to_rgb
-from models.common.loading import load_once
 
 HUB_MODEL = "nielsr/vit-base-patch16-224-in21k-finetuned-cifar10"
 
@@ -29,11 +28,11 @@ def from_pretrained(model_id: str, local_only: bool):
     names = [str(model.config.id2label[i]).lower() for i in range(model.config.num_labels)]
     if sorted(names) != sorted(LABELS):
         raise HubUnavailable(f"{model_id} is not a CIFAR-10 classifier: its classes are {names}")
-    return processor, model.eval().to(pick_device()), names
+    return processor, model.eval().to(model_device()), names
 
 
 def get_model(model_id: str = HUB_MODEL):
-    return load_once(f"cifar10/hub/{model_id}", lambda: load_pretrained(model_id, from_pretrained))
+    return get_pretrained(f"cifar10/hub/{model_id}", model_id, from_pretrained)
 
 
 @torch.no_grad()

@@ -12,17 +12,19 @@
 Both take RGB in [0, 1] and normalise inside, and name the layer Grad-CAM reads (`cam_layer`).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from models.common.config import NetConfig
 
 LABELS = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 IMAGE_SIZE = 32
 
 
 @dataclass
-class Config:
+class Config(NetConfig):
     arch: str = "resnet18"  # or "airbench"; the fields below up to `scale` are airbench's
     # channels of the three conv groups: airbench94 has (64, 256, 256); on the JPEG copy this
     # width gained 1.9 points of validation accuracy; image + mirror take ~6 ms on 2 CPU cores
@@ -32,13 +34,6 @@ class Config:
     scale: float = 1 / 9  # logits multiplier (a fixed temperature)
     mean: tuple[float, float, float] = (0.4914, 0.4822, 0.4465)  # CIFAR-10 channel means
     std: tuple[float, float, float] = (0.2470, 0.2435, 0.2616)  # and standard deviations
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Config":
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
 class BatchNorm(nn.BatchNorm2d):

@@ -17,7 +17,7 @@ training (CARD.md lists the runs).
 On CUDA the forward and backward passes run in bfloat16 autocast.
 """
 
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -27,16 +27,16 @@ from tqdm import tqdm
 
 from models.cifar10.data import cached_cifar10
 from models.cifar10.net import CifarNet, Config, build_net, predict_tta
+from models.common.evaluation import accuracy, in_batches
 from models.common.training import (
-    Checkpoint,
-    TrainLog,
+    TrainRun,
     all_reduce_mean,
     base_parser,
-    init_distributed,
-    seed_everything,
-    training_meta,
+    recipe,
+    split_indices,
+    start_training,
 )
-from models.common.weights import load_net, save_weights
+from models.common.weights import load_net
 
 SPLIT = {
     "val_size": 5000,  # training images held out for model selection
@@ -101,16 +101,14 @@ def triangle(step: int, total: int, start: float, peak: float, end: float) -> fl
     return 1 + (end - 1) * (step - top) / max(total - top, 1)
 
 
-@torch.no_grad()
-def accuracy(net: nn.Module, images, labels, device, tta_level=0, bs=1000) -> float:
-    net.eval()
-    correct = 0
-    for i in range(0, len(images), bs):
-        x = images[i : i + bs].to(device).float() / 255
-        correct += (
-            (predict_tta(net, x, tta_level).argmax(1).cpu() == labels[i : i + bs]).sum().item()
-        )
-    return correct / len(images)
+def val_accuracy(net: nn.Module, images, labels, device, tta_level: int = 0) -> float:
+    """Accuracy on uint8 images, averaged over test-time augmentations up to `tta_level`."""
+    return accuracy(
+        net,
+        in_batches(images, labels, 1000),
+        device,
+        forward=lambda x: predict_tta(net, x.float() / 255, tta_level),
+    )
 
 
 def distillation_loss(
@@ -155,15 +153,10 @@ def resnet_optimizer(net: nn.Module, lr: float, hyp: dict) -> torch.optim.SGD:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = base_parser("cifar10", epochs=None, lr=None, batch_size=None)  # from the recipe
+    parser = base_parser("cifar10", epochs=None, lr=None, batch_size=None, config=Config)
     parser.add_argument("--arch", choices=sorted(RECIPES), default="resnet18")
     parser.add_argument("--compile", action="store_true", help="torch.compile the net")
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
-    parser.add_argument(
-        "--widths",
-        default=",".join(map(str, Config.widths)),
-        help="airbench only: channels of the three conv groups, comma-separated",
-    )
     parser.add_argument(
         "--teacher", type=Path, nargs="+", help="weights of trained nets to distil from (averaged)"
     )
@@ -174,23 +167,19 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("epochs", "lr", "batch_size"):  # flags override the recipe's values
         if getattr(args, name) is None:
             setattr(args, name, hyp[name])
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    seed_everything(args.seed)
-    ddp, device = init_distributed(args.device)
+    ddp, device = start_training(args)
 
     images, labels = cached_cifar10(args.data_dir, True, args.cache_dir, args.download)
-    split = torch.Generator().manual_seed(hyp["split_seed"])
-    order = torch.randperm(len(images), generator=split)
-    val_idx, train_idx = order[: hyp["val_size"]], order[hyp["val_size"] :]
+    train_idx, val_idx = split_indices(len(images), hyp["val_size"], hyp["split_seed"])
     x_train, y_train = images[train_idx], labels[train_idx]
     x_val, y_val = images[val_idx], labels[val_idx]
-    n_val = DRY_RUN_VAL if args.dry_run else len(x_val)
+    if args.dry_run:
+        x_val, y_val = x_val[:DRY_RUN_VAL], y_val[:DRY_RUN_VAL]
     local_batch = args.batch_size // ddp.world_size
     steps_per_epoch = 1 if args.dry_run else len(x_train) // args.batch_size
     total_steps = max(1, round(args.epochs * steps_per_epoch))
 
-    cfg = Config(arch=args.arch, widths=tuple(int(w) for w in args.widths.split(",")))
+    cfg = replace(args.config, arch=args.arch)  # --config widths=... sets airbench's channels
     net = build_net(cfg)
     if args.arch == "airbench":
         net.init_whitening(x_train[: hyp["whiten_images"]].float() / 255)
@@ -211,31 +200,22 @@ def main(argv: list[str] | None = None) -> None:
     ]
     kd = args.distill_weight if teachers else 0.0
     autocast = torch.autocast("cuda", torch.bfloat16, enabled=device.type == "cuda")
+    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
 
-    checkpoint = Checkpoint(args.checkpoint, total_steps)
-    step, elapsed = 0, 0.0
-    if args.resume and (state := checkpoint.load()) is not None:
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        step, elapsed = state["step"], state["elapsed"]
-        print(f"resumed from {args.checkpoint} at step {step}/{total_steps}")
-    log = TrainLog(args.out / f"{args.variant}.log.jsonl", args.tensorboard, resume=step > 0)
-
-    start = time.time() - elapsed
-    progress = tqdm(total=total_steps, initial=step, disable=not ddp.is_main, desc="cifar10")
-    while step < total_steps:
+    progress = tqdm(total=total_steps, initial=run.step, disable=not ddp.is_main, desc="cifar10")
+    while run.step < total_steps:
         model.train()
         perm = torch.randperm(len(x_train))
         epoch_loss, batches = 0.0, 0
         for i in range(steps_per_epoch):
-            if step >= total_steps:
+            if run.step >= total_steps:
                 break
             # every rank draws the same global batch and trains on its own slice of it
             idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
             idx = idx[ddp.rank * local_batch : (ddp.rank + 1) * local_batch]
             x = augment(x_train[idx].to(device).float() / 255, hyp["translate"], hyp["cutout"])
             x = x.contiguous(memory_format=memory_format)
-            factor = triangle(step, total_steps, *hyp["schedule"])
+            factor = triangle(run.step, total_steps, *hyp["schedule"])
             for group in optimizer.param_groups:
                 group["lr"] = group["base_lr"] * factor
             with autocast:
@@ -251,53 +231,34 @@ def main(argv: list[str] | None = None) -> None:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            step, batches = step + 1, batches + 1
+            run.step, batches = run.step + 1, batches + 1
             epoch_loss += mean_loss
             progress.update()
             progress.set_postfix(loss=f"{mean_loss:.3f}")
-        epoch = step / steps_per_epoch
-        val_acc = accuracy(net, x_val[:n_val], y_val[:n_val], device)
+        epoch = run.step / steps_per_epoch
+        val_acc = val_accuracy(net, x_val, y_val, device)
         train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp, device)
+        run.end_epoch(epoch, train_loss=train_loss, val_acc=val_acc, lr_factor=factor)
         if ddp.is_main:
-            log.write(
-                round(epoch, 2),
-                train_loss=train_loss,
-                val_acc=val_acc,
-                lr_factor=factor,
-                time_s=time.time() - start,
-            )
             progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
-            checkpoint.save(
-                {
-                    "model": net.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "step": step,
-                    "elapsed": time.time() - start,
-                }
-            )
     progress.close()
 
     if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
-        val_acc = accuracy(net, x_val[:n_val], y_val[:n_val], device)
-        val_mirror = accuracy(net, x_val[:n_val], y_val[:n_val], device, tta_level=1)
-        val_tta = accuracy(net, x_val[:n_val], y_val[:n_val], device, hyp["tta_level"])
+        val_acc = val_accuracy(net, x_val, y_val, device)
+        val_mirror = val_accuracy(net, x_val, y_val, device, tta_level=1)
+        val_tta = val_accuracy(net, x_val, y_val, device, hyp["tta_level"])
         hyp |= {"arch": args.arch, "teachers": [p.name for p in args.teacher or []]}
         hyp["distill_weight"] = kd
         if teachers:
             hyp["temperature"] = args.temperature
-        meta = training_meta(
-            args,
-            hyp,
+        path = run.save_weights(
+            net.state_dict(),
+            recipe(args, hyp, optimizer="SGD Nesterov + triangle"),
             cfg.to_dict(),
-            "SGD Nesterov + triangle",
-            start,
-            ddp.world_size,
             val_acc=val_acc,
             val_acc_mirror=val_mirror,
             val_acc_tta=val_tta,
         )
-        path = args.out / f"{args.variant}.safetensors"
-        save_weights(net.state_dict(), path, meta, half=True)
         print(f"wrote {path} (val acc {val_acc:.4f}, mirror {val_mirror:.4f}, TTA {val_tta:.4f})")
 
 

@@ -1,51 +1,21 @@
-"""What the About panels show, read from files next to the weights (never typed by hand):
-the weights header (config, training recipe, time, hardware), the evaluation's metrics JSON,
-and the per-epoch training log."""
+"""What the About panels show, read from files beside the weights (never typed by hand): the
+weights header (config, recipe, time, hardware), the evaluation's metrics JSON and the
+per-epoch training log. Which metrics, curves and figures a model has, its ModelSpec says.
+
+Files are written by interrupted runs and edited by people, so each reader degrades: a missing
+or odd file gives a note for its part of the panel, never an exception that stops the app.
+"""
 
 import json
-from dataclasses import dataclass
+import math
 from pathlib import Path
 
 from safetensors import SafetensorError, safe_open
 
+from models.common.paths import LOG, METRICS
+from models.common.spec import ModelSpec
 from models.common.training import read_log
 from models.common.weights import WeightsError
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """The prose of one model's About panel; numbers come from the files below."""
-
-    key: str  # e.g. "digits"
-    architecture: str
-    training_data: str
-    metric: str  # key in metrics.json shown as the headline, e.g. "accuracy"
-    train_command: str
-    eval_command: str
-    weights: Path
-    more_weights: tuple[Path, ...] = ()  # other files the model reads, e.g. a second view
-
-    @property
-    def all_weights(self) -> tuple[Path, ...]:
-        return (self.weights, *self.more_weights)
-
-    @property
-    def log(self) -> Path:
-        return log_path(self.weights)
-
-    @property
-    def metrics_file(self) -> Path:
-        return self.weights.with_name(self.weights.stem + ".metrics.json")
-
-    @property
-    def confusion_image(self) -> Path:
-        return self.weights.with_name(self.weights.stem + ".confusion.png")
-
-
-def log_path(weights: Path) -> Path:
-    """The per-epoch training log written beside a weights file."""
-    return weights.with_name(weights.stem + ".log.jsonl")
-
 
 BUFFERS = ("running_mean", "running_var", "num_batches_tracked")  # BatchNorm state, not parameters
 
@@ -68,17 +38,56 @@ def weights_summary(path: Path) -> dict:
             meta = json.loads((f.metadata() or {}).get("meta", "{}"))
     except (SafetensorError, OSError, ValueError) as err:
         raise WeightsError(f"weights file {path} is unreadable ({err})") from err
-    return {"params": params, **meta}
+    return {"params": params, **(meta if isinstance(meta, dict) else {})}
 
 
-def read_metrics(info: ModelInfo) -> dict:
-    """The evaluation's metrics; {} when the file is missing or unreadable (cut short)."""
+def read_metrics(spec: ModelSpec, variant: str = "default") -> tuple[dict, str | None]:
+    """The evaluation's metrics and, when they cannot be shown, why: the file is missing (not
+    measured yet), cut short or not a JSON object."""
+    path = spec.artefact(variant, METRICS)
+    if not path.is_file():
+        return {}, f"not measured yet: run `{spec.evaluate} --write`"
     try:
-        return json.loads(info.metrics_file.read_text())
-    except (OSError, ValueError):
-        return {}
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}, f"the metrics file `{path.name}` is unreadable: run `{spec.evaluate} --write`"
+    if not isinstance(metrics, dict):
+        return {}, f"the metrics file `{path.name}` holds no metrics: run `{spec.evaluate} --write`"
+    return metrics, None
 
 
-def training_curves(info: ModelInfo) -> list[dict]:
-    """The log rows of every weights file, each tagged with its file's stem ("weights")."""
-    return [{**row, "weights": w.stem} for w in info.all_weights for row in read_log(log_path(w))]
+def measured(spec: ModelSpec, metrics: dict) -> list[str]:
+    """'**99.59%** accuracy' for each of the spec's metrics the file holds as a number."""
+    shown = []
+    for metric in spec.metrics:
+        text = metric.show(metrics.get(metric.key))
+        if text is not None:
+            shown.append(f"**{text}** {metric.label}")
+    return shown
+
+
+def evaluated_on(metrics: dict) -> str:
+    """' on MNIST test (10,000 examples)' as far as the file says."""
+    split, n = metrics.get("split"), metrics.get("n")
+    text = f" on {split}" if isinstance(split, str) and split else ""
+    if isinstance(n, int) and not isinstance(n, bool):
+        text += f" ({n:,} examples)"
+    return text
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def training_curves(spec: ModelSpec) -> list[dict]:
+    """The log rows of every weights file, tagged with its file's stem ("weights"), keeping the
+    epoch and the spec's curves where they are numbers; rows without a numeric epoch are skipped."""
+    rows = []
+    for variant in spec.variants:
+        for row in read_log(spec.artefact(variant, LOG)):
+            if not is_number(row.get("epoch")):
+                continue
+            values = {k: row[k] for k in spec.curves if is_number(row.get(k))}
+            if values:
+                rows.append({"epoch": row["epoch"], **values, "weights": variant})
+    return rows

@@ -1,12 +1,60 @@
-"""Shared by the evaluate.py scripts: confusion matrices, their plot, the metrics file."""
+"""Shared by the train.py and evaluate.py scripts: accuracy over batches, the evaluate
+commands' flags, confusion matrices and their plot, the metrics file."""
 
+import argparse
 import datetime
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
+
+from models.common.paths import METRICS, artefact, data_dir
+
+
+def in_batches(inputs: torch.Tensor, labels: torch.Tensor, size: int):
+    """(inputs, labels) slices of at most `size` examples, in order."""
+    for i in range(0, len(labels), size):
+        yield inputs[i : i + size], labels[i : i + size]
+
+
+@torch.no_grad()
+def accuracy(
+    net: nn.Module,
+    batches: Iterable[tuple[torch.Tensor, torch.Tensor]],
+    device: torch.device,
+    forward: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> float:
+    """Share of examples whose top logit is the label, with the net in eval mode; `forward`
+    (default: the net) may wrap it, e.g. to average test-time augmentations."""
+    net.eval()
+    forward = forward or net
+    correct = total = 0
+    for inputs, labels in batches:
+        predicted = forward(inputs.to(device)).argmax(1).cpu()
+        correct += (predicted == labels).sum().item()
+        total += len(labels)
+    return correct / max(total, 1)
+
+
+def eval_parser(model: str, description: str, variant: bool = True) -> argparse.ArgumentParser:
+    """The flags every evaluate.py takes (--variant where one weights file is evaluated); a
+    script adds its own."""
+    p = argparse.ArgumentParser(
+        prog=f"python -m models.evaluate {model}",
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--data-dir", type=Path, default=data_dir(), help="data sets root")
+    if variant:
+        p.add_argument("--variant", default="default", help="weights file stem to evaluate")
+    p.add_argument("--limit", type=int, default=None, help="evaluate a sample of N examples")
+    p.add_argument("--write", action="store_true", help="write the metrics JSON (and figures)")
+    return p
 
 
 def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
@@ -51,11 +99,11 @@ def git_commit() -> str:
 
 def save_evaluation(weights: Path, result: dict, labels: list[str], title: str) -> None:
     """<stem>.metrics.json and <stem>.confusion.png next to the weights (the About panel shows them)."""
-    write_metrics(weights.with_name(f"{weights.stem}.metrics.json"), result)
+    write_metrics(artefact(weights.parent, weights.stem, METRICS), result)
     plot_confusion(
         np.array(result["confusion"]),
         labels,
-        weights.with_name(f"{weights.stem}.confusion.png"),
+        artefact(weights.parent, weights.stem, "confusion.png"),
         title,
     )
     print(f"wrote metrics and confusion matrix next to {weights}")

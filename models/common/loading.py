@@ -2,38 +2,55 @@
 
 Nothing loads at import. The first call to `load_once(key, factory)` runs `factory()`; concurrent
 first calls for the same key wait for that one run, while other keys load in parallel. A factory
-that raises caches nothing, so a fixed file is picked up by the next call.
+that raises caches nothing, so a fixed file is picked up by the next call. `forget(key)` drops a
+model, also one still loading: that load returns its model to its caller but does not cache it.
 """
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
 
+_MISSING = object()  # (a factory may return None, so None cannot mean "not cached")
 _cache: dict[str, object] = {}
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+_locks: dict[str, threading.Lock] = {}  # one per key: its loads run one at a time
+_generations: defaultdict[str, int] = defaultdict(int)  # bumped by forget(key)
+_guard = threading.Lock()  # guards the three dicts; never held while a factory runs
 
 
 def load_once(key: str, factory: Callable[[], T]) -> T:
-    if key in _cache:
-        return _cache[key]  # type: ignore[return-value]
-    with _locks_guard:
+    value = _cache.get(key, _MISSING)  # one lookup: a forget() cannot fall between two
+    if value is not _MISSING:
+        return value  # type: ignore[return-value]
+    with _guard:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:
-        if key not in _cache:
-            _cache[key] = factory()
-    return _cache[key]  # type: ignore[return-value]
+        with _guard:
+            value = _cache.get(key, _MISSING)
+            generation = _generations[key]
+        if value is not _MISSING:
+            return value  # type: ignore[return-value]  (loaded while we waited)
+        value = factory()
+        with _guard:
+            # A forget() during the load makes this model stale: don't let it overwrite that.
+            if _generations[key] == generation:
+                _cache[key] = value
+    return value
 
 
 def loaded_keys() -> list[str]:
-    return list(_cache)
+    with _guard:
+        return list(_cache)
 
 
 def forget(key: str | None = None) -> None:
-    """Drop one cached model (or all): for tests and for reloading changed weights."""
-    with _locks_guard:
+    """Drop one cached model (or all), and cancel the caching of any that are still loading:
+    for tests, for reloading changed weights and for bounding the memory models take."""
+    with _guard:
+        for k in list(_locks) if key is None else [key]:
+            _generations[k] += 1  # (every key that has started loading has a lock)
         if key is None:
             _cache.clear()
         else:

@@ -25,3 +25,12 @@ def weights_dir(model: str) -> Path:
     """models/<model>/weights, or $GALLERY_WEIGHTS_DIR/<model> when that is set."""
     override = os.environ.get(WEIGHTS_ENV)
     return Path(override) / model if override else ROOT / "models" / model / "weights"
+
+
+# A weights variant's files share its stem: default.safetensors, default.log.jsonl, ...
+WEIGHTS, LOG, METRICS = "safetensors", "log.jsonl", "metrics.json"
+
+
+def artefact(folder: Path, variant: str, suffix: str) -> Path:
+    """`folder/<variant>.<suffix>`: where training and evaluation write a variant's files."""
+    return Path(folder) / f"{variant}.{suffix}"

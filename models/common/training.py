@@ -17,8 +17,10 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
+from models.common.config import NetConfig
 from models.common.device import pick_device
-from models.common.paths import data_dir, weights_dir
+from models.common.paths import LOG, WEIGHTS, artefact, data_dir, weights_dir
+from models.common.weights import save_weights
 
 
 def seed_everything(seed: int) -> None:
@@ -74,35 +76,43 @@ def hardware() -> str:
     return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads"
 
 
+def recipe(args: argparse.Namespace, hyp: dict, **more) -> dict:
+    """The full recipe saved with the weights: the script's hyperparameters, the flags every
+    run sets (epochs, lr, batch size, seed: those this script has) and anything else it names."""
+    flags = {
+        k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "seed") if hasattr(args, k)
+    }
+    return {**hyp, **flags, **more}
+
+
 def training_meta(
-    args: argparse.Namespace,
-    hyp: dict,
+    recipe: dict,
     config: dict,
-    optimizer: str,
-    start: float,
+    train_time_s: float,
     world_size: int = 1,
+    dry_run: bool = False,
     **results: float,
 ) -> dict:
-    """The header saved with the weights: the net's config, the full recipe, results, time, hardware."""
-    recipe = {
-        **hyp,
-        "epochs": args.epochs,
-        "lr": args.lr,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "optimizer": optimizer,
-    }
+    """The header saved with the weights: the net's config, the recipe, results, time, hardware.
+    The recipe is whatever the script's training needs (one lr or two, epochs or steps)."""
     return {
         "config": config,
         "train": {
             "recipe": recipe,
             **results,
-            "train_time_s": round(time.time() - start, 1),
+            "train_time_s": round(train_time_s, 1),
             "hardware": f"{hardware()} x{world_size}",
             "torch": torch.__version__,
-            "dry_run": args.dry_run,
+            "dry_run": dry_run,
         },
     }
+
+
+def split_indices(n: int, val_size: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """(train, validation) indices of a fixed, seeded pick of `val_size` out of `n` examples:
+    the same seed always holds out the same examples, whatever the run's own --seed."""
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return order[val_size:], order[:val_size]
 
 
 class Checkpoint:
@@ -182,26 +192,101 @@ def read_log(path: Path) -> list[dict]:
     return rows
 
 
-class TrainParser(argparse.ArgumentParser):
-    """Parses a train.py's flags; the default checkpoint is one file per weights variant
-    (checkpoints/MODEL.pt, checkpoints/MODEL-VARIANT.pt), so --resume finds that variant's own."""
+class TrainRun:
+    """What surrounds each train.py's explicit loop: resuming from the checkpoint, a log row and
+    a checkpoint per epoch, the weights and their header at the end.
 
-    def __init__(self, model: str, **kwargs):
+        run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
+        while run.step < total_steps:
+            ...  # one epoch of explicit steps, each doing run.step += 1
+            run.end_epoch(epoch, train_loss=loss, val_acc=acc)
+        run.save_weights(net.state_dict(), recipe(args, HYP), cfg.to_dict(), val_acc=acc)
+
+    `stateful` objects (net, optimizer, schedule) are saved and restored by name; `extra` is
+    any other state that must survive an interruption (e.g. the best epoch so far)."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        total_steps: int,
+        ddp: Dist = Dist(),
+        extra: dict | None = None,
+        **stateful,
+    ):
+        self.args, self.ddp, self.stateful = args, ddp, stateful
+        self.checkpoint = Checkpoint(args.checkpoint, total_steps)
+        self.step, elapsed, self.extra = 0, 0.0, extra or {}
+        if args.resume and (state := self.checkpoint.load()) is not None:
+            for name, obj in stateful.items():
+                obj.load_state_dict(state[name])
+            self.step, elapsed = state["step"], state["elapsed"]
+            self.extra = state.get("extra", self.extra)
+            print(f"resumed from {args.checkpoint} at step {self.step}/{total_steps}")
+        self.log = None
+        if ddp.is_main:
+            path = artefact(args.out, args.variant, LOG)
+            self.log = TrainLog(path, args.tensorboard, resume=self.step > 0)
+        self.start = time.time() - elapsed
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds of training so far, interrupted runs' time included."""
+        return time.time() - self.start
+
+    def end_epoch(self, epoch: float, **metrics: float) -> None:
+        """Log the epoch's figures and save a checkpoint to resume from (main process only)."""
+        if not self.ddp.is_main:
+            return
+        self.log.write(round(epoch, 2), **metrics, time_s=self.elapsed)
+        state = {name: obj.state_dict() for name, obj in self.stateful.items()}
+        self.checkpoint.save(
+            {**state, "step": self.step, "elapsed": self.elapsed, "extra": self.extra}
+        )
+
+    def save_weights(self, state_dict: dict, recipe: dict, config: dict, **results: float) -> Path:
+        """The shipped file: fp16 weights with config, recipe, results, time and hardware."""
+        meta = training_meta(
+            recipe, config, self.elapsed, self.ddp.world_size, self.args.dry_run, **results
+        )
+        path = artefact(self.args.out, self.args.variant, WEIGHTS)
+        save_weights(state_dict, path, meta, half=True)
+        return path
+
+
+class TrainParser(argparse.ArgumentParser):
+    """Parses a train.py's flags. The default checkpoint is one file per weights variant
+    (checkpoints/MODEL.pt, checkpoints/MODEL-VARIANT.pt), so --resume finds that variant's own;
+    --config becomes the net's Config with the overrides applied."""
+
+    def __init__(self, model: str, config: type[NetConfig] | None, **kwargs):
         super().__init__(**kwargs)
-        self.model = model
+        self.model, self.config = model, config
 
     def parse_args(self, args=None, namespace=None) -> argparse.Namespace:
         parsed = super().parse_args(args, namespace)
         if parsed.checkpoint is None:
             suffix = "" if parsed.variant == "default" else f"-{parsed.variant}"
             parsed.checkpoint = Path("checkpoints") / f"{self.model}{suffix}.pt"
+        if self.config is not None:
+            try:
+                parsed.config = self.config().with_overrides(parsed.config)
+            except ValueError as err:
+                self.error(str(err))
         return parsed
 
 
-def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> TrainParser:
-    """The flags every train.py takes, with that model's defaults."""
+def base_parser(
+    model: str,
+    epochs: float | None,
+    lr: float | None,
+    batch_size: int | None,
+    config: type[NetConfig] | None = None,
+) -> TrainParser:
+    """The flags every train.py takes, with that model's defaults; `config` is the net's Config
+    class, which --config key=value,... overrides."""
     p = TrainParser(
         model,
+        config,
         prog=f"python -m models.train {model}",
         description=f"Train the {model} model and write its shipped weights.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -222,4 +307,19 @@ def base_parser(model: str, epochs: float, lr: float, batch_size: int) -> TrainP
     p.add_argument("--tensorboard", type=Path, default=None, help="also log to this folder")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
     p.add_argument("--dry-run", action="store_true", help="one small batch per epoch (for CI)")
+    if config is not None:
+        p.add_argument(
+            "--config",
+            default="",
+            help="net settings, e.g. dropout=0.3,widths=16/32 ('/' separates tuple items; "
+            "booleans: true/false)",
+        )
     return p
+
+
+def start_training(args: argparse.Namespace) -> tuple[Dist, torch.device]:
+    """Threads, seeds and the device (joining the torchrun group): every train.py's first lines."""
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    return init_distributed(args.device)

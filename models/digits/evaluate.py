@@ -5,16 +5,14 @@ python -m models.evaluate digits --write     # also writes weights/<variant>.met
                                              # and weights/<variant>.confusion.png
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
-from models.common.evaluation import confusion_matrix, save_evaluation
-from models.common.paths import data_dir
-from models.digits import predict
+from models.common.evaluation import confusion_matrix, eval_parser, save_evaluation
+from models.digits import SPEC, predict
+from models.digits.data import load_mnist
 from models.digits.net import LABELS
-from models.digits.train import load_mnist
 
 
 def evaluate(data_root: Path, variant: str = "default", limit: int | None = None) -> dict:
@@ -23,7 +21,7 @@ def evaluate(data_root: Path, variant: str = "default", limit: int | None = None
     images, labels = load_mnist(data_root, train=False)
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
-    net = predict.load(variant)
+    net = SPEC.load(variant)
     probs = np.concatenate(
         [
             predict.classify(images[i : i + 1000, 0].numpy(), net)
@@ -41,18 +39,13 @@ def evaluate(data_root: Path, variant: str = "default", limit: int | None = None
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m models.evaluate digits", description=__doc__)
-    p.add_argument("--data-dir", type=Path, default=data_dir())
-    p.add_argument("--variant", default="default")
-    p.add_argument("--limit", type=int, default=None, help="evaluate the first N test digits")
-    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
-    args = p.parse_args(argv)
+    args = eval_parser("digits", __doc__).parse_args(argv)
     result = evaluate(args.data_dir, args.variant, args.limit)
     print(f"MNIST test accuracy: {result['accuracy']:.4f} ({result['n']} digits)")
     print(np.array(result["confusion"]))
     if args.write:
         save_evaluation(
-            predict.weights_path(args.variant),
+            SPEC.weights_path(args.variant),
             result,
             LABELS,
             f"Digits: MNIST test, accuracy {result['accuracy']:.2%}",

@@ -1,27 +1,22 @@
 """A small CNN for 28x28 handwritten digits (MNIST)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from models.common.config import NetConfig
 
 LABELS = [str(d) for d in range(10)]
 IMAGE_SIZE = 28  # MNIST: 20x20 digit centred by centre of mass in a 28x28 frame
 
 
 @dataclass
-class Config:
+class Config(NetConfig):
     widths: tuple[int, int, int] = (32, 64, 128)  # channels of the three conv stages
     dropout: float = 0.2  # before the classifier
     mean: float = 0.1307  # MNIST training-set pixel mean (images in [0, 1])
     std: float = 0.3081  # and standard deviation; the net normalises its own input
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Config":
-        return cls(**{**d, "widths": tuple(d["widths"])})
 
 
 def conv_bn(c_in: int, c_out: int) -> nn.Sequential:

@@ -4,20 +4,15 @@ from models.digits.predict import predict
 predict("seven.png")   # {"7": 0.98, "1": 0.01, ...}
 """
 
-from pathlib import Path
-
 import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
-from models.common.cards import ModelInfo
-from models.common.device import pick_device
+from models.common.device import to_net
 from models.common.errors import InputError
 from models.common.images import ImageInput, open_image, to_gray
-from models.common.loading import load_once
-from models.common.paths import weights_dir
-from models.common.weights import load_net
-from models.digits.net import IMAGE_SIZE, LABELS, Config, DigitNet
+from models.digits import SPEC
+from models.digits.net import IMAGE_SIZE, LABELS, DigitNet
 
 DIGIT_BOX = 20  # MNIST: the digit's long side is scaled to 20 px inside the 28x28 frame
 MIN_CONTRAST = 0.15  # ink darker than the paper by less than this counts as an empty canvas
@@ -26,29 +21,8 @@ MAX_SIDE = 512  # larger photos are shrunk first: plenty for one digit, and fast
 MEDIAN_MIN_SIDE = 100  # smaller images (MNIST's own 28x28) have 2-3 px strokes a median erases
 
 
-def weights_path(variant: str = "default") -> Path:
-    return weights_dir("digits") / f"{variant}.safetensors"
-
-
-INFO = ModelInfo(
-    key="digits",
-    architecture="CNN: 3 conv stages (32, 64, 128 channels) with BatchNorm, global average pool",
-    training_data="MNIST, 55,000 training digits (5,000 held out for validation), augmented "
-    "with rotation, zoom, shift and stroke width",
-    metric="accuracy",
-    train_command="python -m models.train digits",
-    eval_command="python -m models.evaluate digits",
-    weights=weights_path(),
-)
-
-
-def load(variant: str = "default", device: torch.device | None = None) -> DigitNet:
-    net = load_net(weights_path(variant), lambda config: DigitNet(Config.from_dict(config)))
-    return net.to(device or pick_device())
-
-
 def get_model(variant: str = "default") -> DigitNet:
-    return load_once(f"digits/{variant}", lambda: load(variant))
+    return SPEC.get_model(variant)
 
 
 def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
@@ -105,10 +79,9 @@ def preprocess(value: dict | ImageInput | None) -> np.ndarray:
 def classify(images: np.ndarray, net: DigitNet | None = None) -> np.ndarray:
     """Probabilities (N, 10) for preprocessed images (N, 28, 28)."""
     net = net or get_model()
-    device = next(net.parameters()).device
-    x = torch.from_numpy(np.asarray(images, dtype=np.float32)).unsqueeze(1).to(device)
+    x = to_net(torch.from_numpy(np.asarray(images, dtype=np.float32)).unsqueeze(1), net)
     with torch.inference_mode():
-        return net(x).softmax(1).cpu().numpy()
+        return net(x).float().softmax(1).cpu().numpy()
 
 
 def predict(value: dict | ImageInput | None) -> dict[str, float]:

@@ -10,23 +10,22 @@ rotation, scale, shift and thinner or thicker strokes, done on whole batches at 
 """
 
 import math
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
+from models.common.evaluation import accuracy, in_batches
 from models.common.training import (
-    Checkpoint,
-    TrainLog,
+    TrainRun,
     all_reduce_mean,
     base_parser,
-    init_distributed,
-    seed_everything,
-    training_meta,
+    recipe,
+    split_indices,
+    start_training,
 )
-from models.common.weights import save_weights
+from models.digits.data import load_mnist
 from models.digits.net import Config, DigitNet
 
 HYP = {
@@ -43,20 +42,6 @@ HYP = {
         "p_thinner": 0.15,  # chance of a half-strength erosion (thin pen)
     },
 }
-
-
-def load_mnist(data_dir, train: bool, download: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
-    """MNIST as (N, 1, 28, 28) float images in [0, 1] and int64 labels."""
-    from torchvision.datasets import MNIST
-
-    ds = MNIST(root=str(data_dir), train=train, download=download)
-    return ds.data.unsqueeze(1).float().div(255), ds.targets.long()
-
-
-def split_train_val(images, labels, val_size: int, seed: int = 0):
-    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))
-    val, train = order[:val_size], order[val_size:]
-    return (images[train], labels[train]), (images[val], labels[val])
 
 
 def augment(x: torch.Tensor, aug: dict) -> torch.Tensor:
@@ -78,33 +63,23 @@ def augment(x: torch.Tensor, aug: dict) -> torch.Tensor:
     return torch.where(pick > 1 - aug["p_thinner"], thinner, x)
 
 
-@torch.no_grad()
-def accuracy(net: nn.Module, images: torch.Tensor, labels: torch.Tensor, device, bs=1000) -> float:
-    net.eval()
-    correct = 0
-    for i in range(0, len(images), bs):
-        logits = net(images[i : i + bs].to(device))
-        correct += (logits.argmax(1).cpu() == labels[i : i + bs]).sum().item()
-    return correct / len(images)
-
-
 def main(argv: list[str] | None = None) -> None:
-    args = base_parser("digits", epochs=10, lr=3e-3, batch_size=128).parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    seed_everything(args.seed)
-    ddp, device = init_distributed(args.device)
+    parser = base_parser("digits", epochs=10, lr=3e-3, batch_size=128, config=Config)
+    args = parser.parse_args(argv)
+    ddp, device = start_training(args)
 
-    train_images, train_labels = load_mnist(args.data_dir, train=True, download=args.download)
-    (x_train, y_train), (x_val, y_val) = split_train_val(
-        train_images, train_labels, HYP["val_size"], seed=HYP["split_seed"]
-    )
+    images, labels = load_mnist(args.data_dir, train=True, download=args.download)
+    train_idx, val_idx = split_indices(len(images), HYP["val_size"], HYP["split_seed"])
+    x_train, y_train = images[train_idx], labels[train_idx]
+    x_val, y_val = images[val_idx], labels[val_idx]
+    if args.dry_run:
+        x_val, y_val = x_val[:1000], y_val[:1000]
     x_train, y_train = x_train[ddp.rank :: ddp.world_size], y_train[ddp.rank :: ddp.world_size]
     local_batch = args.batch_size // ddp.world_size
     steps_per_epoch = 1 if args.dry_run else len(x_train) // local_batch
     total_steps = max(1, round(args.epochs * steps_per_epoch))
 
-    cfg = Config()
+    cfg = args.config
     net = DigitNet(cfg).to(device)
     model = nn.parallel.DistributedDataParallel(net) if ddp.enabled else net
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=HYP["weight_decay"])
@@ -112,25 +87,18 @@ def main(argv: list[str] | None = None) -> None:
         optimizer, max_lr=args.lr, total_steps=total_steps, pct_start=HYP["warmup"]
     )
     loss_fn = nn.CrossEntropyLoss(label_smoothing=HYP["label_smoothing"])
+    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer, schedule=schedule)
 
-    checkpoint = Checkpoint(args.checkpoint, total_steps)
-    step, elapsed = 0, 0.0
-    if args.resume and (state := checkpoint.load()) is not None:
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        step, elapsed = state["step"], state["elapsed"]
-        print(f"resumed from {args.checkpoint} at step {step}/{total_steps}")
-    log = TrainLog(args.out / f"{args.variant}.log.jsonl", args.tensorboard, resume=step > 0)
+    def val_acc() -> float:
+        return accuracy(net, in_batches(x_val, y_val, 1000), device)
 
-    start = time.time() - elapsed
-    progress = tqdm(total=total_steps, initial=step, disable=not ddp.is_main, desc="digits")
-    while step < total_steps:
+    progress = tqdm(total=total_steps, initial=run.step, disable=not ddp.is_main, desc="digits")
+    while run.step < total_steps:
         model.train()
         order = torch.randperm(len(x_train))
         epoch_loss, batches = 0.0, 0
         for i in range(steps_per_epoch):
-            if step >= total_steps:
+            if run.step >= total_steps:
                 break
             idx = order[i * local_batch : (i + 1) * local_batch]
             images = augment(x_train[idx], HYP["aug"]).to(device)
@@ -139,40 +107,22 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimizer.step()
             schedule.step()
-            step, batches, epoch_loss = step + 1, batches + 1, epoch_loss + loss.item()
+            run.step, batches, epoch_loss = run.step + 1, batches + 1, epoch_loss + loss.item()
             progress.update()
             progress.set_postfix(loss=f"{loss.item():.3f}")
-        epoch = step / steps_per_epoch
-        val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
+        epoch = run.step / steps_per_epoch
+        acc = val_acc()
         train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp, device)
+        run.end_epoch(epoch, train_loss=train_loss, val_acc=acc, lr=schedule.get_last_lr()[0])
         if ddp.is_main:
-            log.write(
-                round(epoch, 2),
-                train_loss=train_loss,
-                val_acc=val_acc,
-                lr=schedule.get_last_lr()[0],
-                time_s=time.time() - start,
-            )
-            progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
-            checkpoint.save(
-                {
-                    "model": net.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "schedule": schedule.state_dict(),
-                    "step": step,
-                    "elapsed": time.time() - start,
-                }
-            )
+            progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {acc:.4f}")
     progress.close()
 
     if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
-        val_acc = accuracy(net, x_val[:1000] if args.dry_run else x_val, y_val, device)
-        meta = training_meta(
-            args, HYP, cfg.to_dict(), "AdamW + one-cycle", start, ddp.world_size, val_acc=val_acc
-        )
-        path = args.out / f"{args.variant}.safetensors"
-        save_weights(net.state_dict(), path, meta, half=True)
-        print(f"wrote {path} (val acc {val_acc:.4f}, {meta['train']['train_time_s']} s)")
+        acc = val_acc()
+        hyp = recipe(args, HYP, optimizer="AdamW + one-cycle")
+        path = run.save_weights(net.state_dict(), hyp, cfg.to_dict(), val_acc=acc)
+        print(f"wrote {path} (val acc {acc:.4f}, {run.elapsed:.0f} s)")
 
 
 if __name__ == "__main__":

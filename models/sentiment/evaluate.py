@@ -8,15 +8,12 @@ each extra corpus, side by side with the snownlp package's sentiment on the same
     python -m models.evaluate sentiment --views chars --no-snownlp   # one view alone
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 
-from models.common.evaluation import confusion_matrix, save_evaluation
-from models.common.paths import data_dir
-from models.sentiment import predict
+from models.common.evaluation import confusion_matrix, eval_parser, save_evaluation
+from models.sentiment import SPEC, predict
 from models.sentiment.data import Review, make_splits
 from models.sentiment.net import LABELS
 
@@ -43,19 +40,17 @@ def snownlp_accuracy(reviews: list[Review]) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m models.evaluate sentiment", description=__doc__)
-    p.add_argument("--data-dir", type=Path, default=data_dir())
+    p = eval_parser("sentiment", __doc__, variant=False)
     p.add_argument(
         "--views", default=",".join(predict.VIEWS), help="weight files averaged, comma-separated"
     )
     p.add_argument("--no-snownlp", action="store_true", help="skip the snownlp baseline")
-    p.add_argument("--write", action="store_true", help="write metrics JSON and confusion PNG")
     args = p.parse_args(argv)
     views = tuple(args.views.split(","))
 
     splits = make_splits(args.data_dir)
-    eval_splits = {k: v for k, v in splits.items() if k != "train"}
-    result: dict = {"split": "ChnSentiCorp dev", "n": len(splits["dev"])}
+    eval_splits = {k: v[: args.limit] for k, v in splits.items() if k != "train"}
+    result: dict = {"split": "ChnSentiCorp dev", "n": len(eval_splits["dev"])}
     print(f"{'split':28s} {'n':>6s} {'ours':>8s} {'snownlp':>8s}")
     predicted = {}
     for name, reviews in eval_splits.items():
@@ -73,11 +68,11 @@ def main(argv: list[str] | None = None) -> None:
         )
     result["accuracy"] = result["accuracy_dev"]
     result["confusion"] = confusion_matrix(
-        predicted["dev"].astype(int), labels_of(splits["dev"]), 2
+        predicted["dev"].astype(int), labels_of(eval_splits["dev"]), 2
     ).tolist()
     if args.write:
         save_evaluation(
-            predict.weights_path(views[0]),
+            SPEC.weights_path(views[0]),
             result,
             LABELS,
             f"Sentiment: ChnSentiCorp dev, accuracy {result['accuracy']:.2%}",

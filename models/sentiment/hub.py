@@ -10,10 +10,9 @@ says so and keeps using the model trained here.
 
 import torch
 
-from models.common.device import pick_device
+from models.common.device import model_device
 from models.common.errors import InputError
-from models.common.hub import HubUnavailable, load_pretrained
-from models.common.loading import load_once
+from models.common.hub import HubUnavailable, get_pretrained
 from models.sentiment.net import LABELS
 
 HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"
@@ -32,16 +31,11 @@ def from_pretrained(model_id: str, local_only: bool):
     positive = [i for i, name in labels.items() if name.startswith("pos")]
     if len(labels) != 2 or len(positive) != 1:
         raise HubUnavailable(f"{model_id} is not a binary positive/negative model: {labels}")
-    return tokenizer, model.eval().to(pick_device()), positive[0]
-
-
-def load(model_id: str = HUB_MODEL):
-    """A Hub id or a local folder: from the local cache when it is there, else downloaded."""
-    return load_pretrained(model_id, from_pretrained)
+    return tokenizer, model.eval().to(model_device()), positive[0]
 
 
 def get_model(model_id: str = HUB_MODEL):
-    return load_once(f"sentiment/hub/{model_id}", lambda: load(model_id))
+    return get_pretrained(f"sentiment/hub/{model_id}", model_id, from_pretrained)
 
 
 @torch.no_grad()

@@ -6,16 +6,18 @@
   each position's state by a learned score.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from models.common.config import NetConfig
 
 LABELS = ["negative", "positive"]
 
 
 @dataclass
-class Config:
+class Config(NetConfig):
     arch: str = "textcnn"  # "textcnn" or "bilstm"
     unit: str = "word"  # what one embedding stands for: "word" (jieba), "char" or "bigram"
     vocab_size: int = 50000
@@ -26,13 +28,6 @@ class Config:
     embed_dropout: float = 0.2  # on the word vectors
     dropout: float = 0.5  # on the pooled features
     max_tokens: int = 200  # longer reviews are cut (the app says so); the median is ~40 words
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Config":
-        return cls(**{**d, "widths": tuple(d["widths"])})
 
 
 def build_net(cfg: Config) -> nn.Module:

