@@ -1,0 +1,134 @@
+"""The shared core every tab is built on: the registry, net configs, the device and its
+precision, the model-call limit shared by all tabs."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from models import MODELS, get_spec
+from models.common import device as devices
+from models.common.config import NetConfig
+from models.common.training import base_parser
+
+
+@dataclass
+class ToyConfig(NetConfig):
+    widths: tuple[int, ...] = (8, 16)  # channels per stage
+    dropout: float = 0.1
+    use_dropout: bool = True
+    name: str = "toy"
+    steps: int = 3
+
+
+def test_config_overrides_parse_each_fields_type():
+    cfg = ToyConfig().with_overrides("widths=4/8/16, dropout=0, use_dropout=False,name=x,steps=7")
+    assert cfg == ToyConfig((4, 8, 16), 0.0, False, "x", 7)
+    assert ToyConfig().with_overrides("use_dropout=true").use_dropout is True
+    assert ToyConfig().with_overrides("").widths == (8, 16)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("width=3", "expected key=value"),
+        ("dropout", "expected key=value"),
+        ("use_dropout=maybe", "not a boolean"),
+        ("steps=2.5", "invalid literal"),
+        ("widths=4/x", "invalid literal"),
+    ],
+)
+def test_config_overrides_refuse_unknown_keys_and_bad_values(text, message):
+    with pytest.raises(ValueError, match=message):
+        ToyConfig().with_overrides(text)
+
+
+def test_config_round_trips_through_json_lists_and_refuses_unknown_fields():
+    cfg = ToyConfig(widths=(1, 2, 3), use_dropout=False)
+    assert ToyConfig.from_dict({**cfg.to_dict(), "widths": [1, 2, 3]}) == cfg
+    with pytest.raises(ValueError, match="no field 'depth'"):
+        ToyConfig.from_dict({"depth": 3})
+
+
+def test_train_parser_turns_config_flag_into_the_nets_config(capsys):
+    parser = base_parser("toy", epochs=1, lr=0.1, batch_size=4, config=ToyConfig)
+    args = parser.parse_args(["--config", "use_dropout=False,widths=2/2"])
+    assert args.config == ToyConfig(widths=(2, 2), use_dropout=False)
+    assert args.checkpoint.name == "toy.pt"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--config", "use_dropout=nope"])
+    assert "not a boolean" in capsys.readouterr().err
+
+
+def test_every_model_declares_one_spec_that_tabs_and_commands_read():
+    import demos
+    from models.train import run
+
+    assert list(demos.DEMOS) == list(MODELS)
+    for name in MODELS:
+        spec = get_spec(name)
+        assert spec.name == name and spec.metrics and spec.variants
+        assert callable(spec.entry_point("train")) and callable(spec.entry_point("evaluate"))
+        assert demos.DEMOS[name].TITLE and callable(demos.DEMOS[name].build)
+    with pytest.raises(KeyError, match="unknown model 'pets'"):
+        get_spec("pets")
+    with pytest.raises(SystemExit, match="usage: python -m models.train"):
+        run("train", ["pets"])
+
+
+def test_the_device_is_decided_once_and_not_reread_from_the_environment(monkeypatch):
+    monkeypatch.setattr(devices, "_chosen", None)
+    monkeypatch.setenv(devices.DEVICE_ENV, "cpu")
+    assert devices.model_device() == torch.device("cpu")
+    monkeypatch.setenv(devices.DEVICE_ENV, "tpu")  # read on first use only: no error now
+    assert devices.model_device() == torch.device("cpu")
+    assert devices.use_device("cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="unknown device"):
+        devices.use_device("tpu")
+
+
+def test_precision_policy_is_fp16_on_cuda_only_where_the_net_allows():
+    cuda, cpu = torch.device("cuda"), torch.device("cpu")
+    assert devices.inference_dtype(cuda, half_ok=True) == torch.float16
+    assert devices.inference_dtype(cuda, half_ok=False) == torch.float32
+    assert devices.inference_dtype(cpu, half_ok=True) == torch.float32
+    assert get_spec("sentiment").half_on_gpu is False  # Integrated Gradients stay in fp32
+
+
+def test_image_tabs_predict_with_an_fp16_net_as_they_would_on_a_gpu(tiny_weights_dir):
+    """The predict functions feed a net in its own precision and read fp32 back (CPU fp16 kernels
+    stand in for CUDA's here)."""
+    from models.cifar10 import predict as cifar10
+    from models.digits import predict as digits
+
+    digit_net = get_spec("digits").load(device=torch.device("cpu"), dtype=torch.float16)
+    probs = digits.classify(np.zeros((2, 28, 28), np.float32), digit_net)
+    assert probs.dtype == np.float32 and np.allclose(probs.sum(1), 1, atol=1e-3)
+    cifar_net = get_spec("cifar10").load(device=torch.device("cpu"), dtype=torch.float16)
+    x = torch.rand(1, 3, 32, 32)
+    half, full = cifar10.classify(x, cifar_net), cifar10.classify(x, get_spec("cifar10").load())
+    assert half.dtype == torch.float32 and torch.allclose(half, full, atol=2e-2)
+    assert len(cifar10.predict(Image.new("RGB", (50, 40), "red"))) == 10
+
+
+def test_every_model_call_in_the_app_shares_one_concurrency_group():
+    """Eight tabs cannot start more model calls at once than MODEL_CONCURRENCY; events that only
+    clear outputs stay outside the group."""
+    import app
+    from demos.common import MODEL_CONCURRENCY
+
+    blocks = app.build_app()
+    fns = blocks.fns.values()
+    grouped = [fn for fn in fns if fn.concurrency_id == "models"]
+    assert {fn.concurrency_limit for fn in grouped} == {MODEL_CONCURRENCY}
+    names = {fn.api_name for fn in grouped}
+    assert {"digits", "digits_sketch", "cifar10", "cifar10_gradcam", "sentiment"} <= names
+    assert {"sentiment_batch", "digits_preview", "cifar10_preview"} <= names
+    model_functions = {"show", "show_upload", "analyse_shown", "reanalyse", "batch_ui"}
+    for fn in fns:
+        if fn.fn is not None and fn.fn.__name__ in model_functions:
+            assert fn.concurrency_id == "models", fn.fn.__name__
+        if fn.fn is not None and fn.fn.__name__ == "<lambda>":
+            assert fn.concurrency_id != "models"
