@@ -1,10 +1,12 @@
 """Image input shared by every image tab: safe opening, odd modes, resizing, tensors.
 
-Uploads come as file paths, PIL images or numpy arrays. Whatever the mode (RGBA, LA, P, L, 1,
-16-bit I;16/I, float F, CMYK, YCbCr), `to_rgb`/`to_gray` give 8-bit pixels with transparency
-composited over white. Large JPEGs are decoded at reduced size (`draft`), so an 8000x8000 photo
-never becomes a 192 MB array. Other formats can only be decoded in full, so they are refused
-before decoding over MAX_DECODED_PIXELS (JPEGs over MAX_PIXELS).
+Uploads come as file paths, PIL images or numpy arrays. Whatever the mode (RGBA, LA, La, PA, P,
+L, 1, 16-bit I;16*/I, float F, CMYK, YCbCr, HSV, LAB), `to_rgb`/`to_gray` give 8-bit pixels with
+transparency (alpha channel or PNG colour key) composited over white. Wide pixels are scaled by
+their type, never by their content: 16-bit 65535 and float 1.0 are white. Large JPEGs are decoded
+at reduced size (`draft`), so an 8000x8000 photo never becomes a 192 MB array. Other formats can
+only be decoded in full, so they are refused before decoding over MAX_DECODED_PIXELS (JPEGs over
+MAX_PIXELS).
 """
 
 import math
@@ -22,85 +24,149 @@ MAX_FILE_BYTES = 25 * 1024 * 1024  # also `max_file_size` of the app's uploads
 
 ImageInput = str | Path | Image.Image | np.ndarray
 
+_WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # 16-bit, 32-bit int, float
+_ALPHA_MODES = ("LA", "La", "PA", "RGBA", "RGBa")
+_GREY_MODES = ("1", "L", "LA", "La")
+
 
 def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
-    """A decoded PIL image no larger than about `max_side` (aspect kept), EXIF rotation applied."""
+    """A decoded 8-bit L, LA, RGB or RGBA image no larger than about `max_side` (aspect kept),
+    EXIF rotation applied; the caller's PIL image is never changed."""
     if isinstance(source, np.ndarray):
-        if source.shape[0] * source.shape[1] > MAX_DECODED_PIXELS:
-            raise InputError(
-                f"The image is {source.shape[1]}x{source.shape[0]} pixels; "
-                f"the limit is {MAX_DECODED_PIXELS // 10**6} megapixels."
-            )
-        image = Image.fromarray(array_to_uint8(source))
+        image = _from_array(source)
     elif isinstance(source, Image.Image):
-        image = source
+        image = _upright(source)
     else:
-        path = Path(source)
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(
-                f"The file is over {MAX_FILE_BYTES // 2**20} MB; upload a smaller one."
-            )
-        try:
-            image = Image.open(path)
-            if image.width * image.height > MAX_PIXELS:
-                raise InputError(
-                    f"The image is {image.width}x{image.height} pixels; "
-                    f"the limit is {MAX_PIXELS // 10**6} megapixels."
-                )
-            is_jpeg = image.format in ("JPEG", "MPO")  # MPO: phone cameras' multi-picture JPEG
-            if not is_jpeg and image.width * image.height > MAX_DECODED_PIXELS:
-                raise InputError(
-                    f"The image is {image.width}x{image.height} pixels. Only JPEG photos may be "
-                    f"larger than {MAX_DECODED_PIXELS // 10**6} megapixels (they are decoded at "
-                    "reduced size): shrink it or save it as JPEG."
-                )
-            # JPEG: decode at 1/2, 1/4 or 1/8 scale, as long as the long side stays >= max_side
-            scale = min(1.0, max_side / max(image.size))
-            image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
-            image = ImageOps.exif_transpose(image)
-            image.load()
-        except InputError:
-            raise
-        except (UnidentifiedImageError, Image.DecompressionBombError) as err:
-            raise InputError(
-                "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
-            ) from err
-        except (OSError, ValueError, SyntaxError) as err:  # truncated, corrupt or malformed data
-            raise InputError(f"The image file is damaged and cannot be decoded ({err}).") from err
+        image = _upright(_decode(Path(source), max_side))
+    image = _plain(image)  # 16-bit modes cannot be resized; P, 1 and colour keys resize badly
     if max(image.size) > max_side:
         image = image.copy() if image is source else image
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return image
 
 
+def _decode(path: Path, max_side: int) -> Image.Image:
+    """The file's image, decoded after the size checks (JPEGs at reduced size)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"The file is over {MAX_FILE_BYTES // 2**20} MB; upload a smaller one.")
+    try:
+        image = Image.open(path)
+        if image.width * image.height > MAX_PIXELS:
+            raise InputError(
+                f"The image is {image.width}x{image.height} pixels; "
+                f"the limit is {MAX_PIXELS // 10**6} megapixels."
+            )
+        is_jpeg = image.format in ("JPEG", "MPO")  # MPO: phone cameras' multi-picture JPEG
+        if not is_jpeg and image.width * image.height > MAX_DECODED_PIXELS:
+            raise InputError(
+                f"The image is {image.width}x{image.height} pixels. Only JPEG photos may be "
+                f"larger than {MAX_DECODED_PIXELS // 10**6} megapixels (they are decoded at "
+                "reduced size): shrink it or save it as JPEG."
+            )
+        # JPEG: decode at 1/2, 1/4 or 1/8 scale, as long as the long side stays >= max_side
+        scale = min(1.0, max_side / max(image.size))
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+        image.load()
+    except InputError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError) as err:
+        raise InputError(
+            "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
+        ) from err
+    except (OSError, ValueError, SyntaxError) as err:  # truncated, corrupt or malformed data
+        raise InputError(f"The image file is damaged and cannot be decoded ({err}).") from err
+    return image
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """A copy turned as its EXIF orientation says; `image` itself when its EXIF is broken."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # struct.error, TypeError, ...: metadata is no reason to refuse a photo
+        return image
+
+
+def _from_array(array: np.ndarray) -> Image.Image:
+    """An (H, W), (H, W, 1/3/4) or channel-first (1/3/4, H, W) array as an 8-bit image."""
+    array = _channels_last(array)
+    height, width = array.shape[:2]
+    if height * width > MAX_DECODED_PIXELS:  # before converting: that copies the array
+        raise InputError(
+            f"The image is {width}x{height} pixels; "
+            f"the limit is {MAX_DECODED_PIXELS // 10**6} megapixels."
+        )
+    return Image.fromarray(array_to_uint8(array))
+
+
+def _channels_last(array: np.ndarray) -> np.ndarray:
+    """A (H, W) or (H, W, 3/4) view of an image array, or InputError."""
+    shape = array.shape
+    channels_first = len(shape) == 3 and shape[0] in (1, 3, 4) and min(shape[1:]) > 4
+    if channels_first and shape[2] not in (1, 3, 4):  # torch's layout, when it cannot be (H, W, C)
+        array = array.transpose(1, 2, 0)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if not (array.ndim == 2 or array.ndim == 3 and array.shape[2] in (3, 4)):
+        raise InputError(
+            "This array is not an image: expected (height, width) or (height, width, 1/3/4 "
+            f"channels), got shape {shape}."
+        )
+    if array.size == 0:
+        raise InputError(f"This array is not an image: it has no pixels (shape {shape}).")
+    return array
+
+
 def array_to_uint8(array: np.ndarray) -> np.ndarray:
-    """Scale any numeric array to uint8: 16-bit by 257, floats in [0, 1] by 255."""
+    """uint8 pixels, scaled by dtype, never by content (a pixel must not depend on the others):
+    uint8 as is, bool as 0/255, other integers as 16-bit (65535 -> 255, like PIL's I;16 and I
+    modes), floats as [0, 1]. Out-of-range values are clipped; NaN raises InputError."""
     if array.dtype == np.uint8:
         return array
-    a = array.astype(np.float64)
-    if a.size and a.max() > 255:
-        a = a / 257  # 16-bit range
-    elif a.size and a.max() <= 1.0:
-        a = a * 255
-    return np.clip(a, 0, 255).round().astype(np.uint8)
+    if array.dtype == np.bool_:
+        return array.astype(np.uint8) * 255
+    if np.issubdtype(array.dtype, np.integer):
+        wide = np.clip(array, 0, min(np.iinfo(array.dtype).max, 65535)).astype(np.uint32)
+        return ((wide + 128) // 257).astype(np.uint8)  # round(x / 257), exact in integers
+    if np.issubdtype(array.dtype, np.floating):
+        if np.isnan(array).any():  # no honest pixel value for it
+            raise InputError("The image contains invalid (NaN) values.")
+        # +-inf are out of range like any other value: clipped to white / black
+        return np.rint(np.clip(array, 0, 1) * 255).astype(np.uint8)
+    raise InputError(f"This array does not hold pixel values (its type is {array.dtype}).")
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:
-    """16-bit and float modes (I;16, I, F) as 8-bit L."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        return Image.fromarray(array_to_uint8(np.asarray(image)))
-    return image
+    """16-bit, 32-bit and float modes (I;16*, I, F) as 8-bit L, or LA when a grey level is the
+    PNG transparency key; the others unchanged."""
+    if image.mode not in _WIDE_MODES:
+        return image
+    array = np.asarray(image)
+    grey = Image.fromarray(array_to_uint8(array))
+    key = image.info.get("transparency")
+    if image.mode == "F" or not isinstance(key, int):
+        return grey
+    alpha = Image.fromarray(np.where(array == key, 0, 255).astype(np.uint8))
+    return Image.merge("LA", (grey, alpha))
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    """8-bit L, LA, RGB or RGBA, any transparency (colour key, palette, premultiplied) as a
+    plain alpha channel: the modes PIL resizes and composites correctly."""
+    image = _to_8bit(image)
+    transparent = image.mode in _ALPHA_MODES or "transparency" in image.info
+    if image.mode in _GREY_MODES:
+        mode = "LA" if transparent else "L"
+    else:
+        mode = "RGBA" if transparent else "RGB"
+    return image if image.mode == mode else image.convert(mode)
 
 
 def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
     """RGB, with any transparency composited over `background`."""
-    image = _to_8bit(image)
-    if image.mode == "P":
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        image = image.convert("RGBA")
+    image = _plain(image)
+    if image.mode in ("LA", "RGBA"):
         flat = Image.new("RGB", image.size, background)
-        flat.paste(image, mask=image.getchannel("A"))
+        flat.paste(image.convert("RGB"), mask=image.getchannel("A"))
         return flat
     return image.convert("RGB")
 
