@@ -2,6 +2,7 @@
 the one limit on model calls, the About panel."""
 
 import functools
+import logging
 import shutil
 import tempfile
 import time
@@ -67,6 +68,8 @@ def uploaded_path(payload: dict | str | None, missing: str = "Upload an image fi
     return path
 
 
+log = logging.getLogger("gallery")
+
 DOWNLOADS = Path(tempfile.gettempdir()) / "gallery-downloads"  # files the app offers to save
 DOWNLOAD_LIFETIME_S = 3600  # older ones are deleted when a new one is written
 
@@ -88,7 +91,9 @@ def new_download(name: str) -> Path:
 
 
 def user_errors(fn: Callable) -> Callable:
-    """Turn input problems and broken weights into a clear message in the tab (gr.Error)."""
+    """Turn input problems and broken weights into a clear message in the tab (gr.Error). Any
+    other exception is a bug: its traceback goes to the server log under a short reference,
+    and the user sees that reference instead of Gradio's generic error."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -99,6 +104,16 @@ def user_errors(fn: Callable) -> Callable:
         except ModelUnavailable as err:
             raise gr.Error(
                 f"This tab's model is unavailable: {err}", print_exception=False
+            ) from None
+        except gr.Error:
+            raise
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("unexpected error in %s [ref %s]", fn.__qualname__, reference)
+            raise gr.Error(
+                f"Something went wrong on the server [ref {reference}]. Please try another "
+                "input; the error is logged under this reference.",
+                print_exception=False,
             ) from None
 
     return wrapper

@@ -30,7 +30,7 @@ from torch import nn
 from models.common.device import inference_dtype, model_device
 from models.common.loading import load_once
 from models.common.paths import WEIGHTS, artefact, weights_dir
-from models.common.weights import load_net
+from models.common.weights import WeightsError, load_net
 
 # How a metric reads: a fraction shown as a percentage (accuracy, IoU), a score already on a
 # 0-100 scale (BLEU, chrF, ROUGE x 100), a plain number, or a loss where lower is better.
@@ -112,7 +112,11 @@ class ModelSpec:
         dtype policy's precision (fp16 on CUDA where the spec allows it, else fp32)."""
         device = device or model_device()
         dtype = dtype or inference_dtype(device, self.half_on_gpu)
-        return load_net(self.weights_path(variant), self.build).to(device, dtype)
+        try:
+            net = load_net(self.weights_path(variant), self.build)
+        except WeightsError as err:
+            raise WeightsError(f"{err}; rebuild it with `{self.train}`") from err
+        return net.to(device, dtype)
 
     def get_model(self, variant: str = "default") -> nn.Module:
         """`load(variant)` once per process, on first use (thread-safe)."""

@@ -78,12 +78,16 @@ class Model:
 def load_view(variant: str, device: torch.device | None = None) -> View:
     vocab_path = SPEC.artefact(variant, VOCAB)
     if not vocab_path.is_file():
-        raise WeightsError(f"vocabulary file not found: {vocab_path}")
+        raise WeightsError(
+            f"vocabulary file not found: {vocab_path}; rebuild it with `{SPEC.train}`"
+        )
     net = SPEC.load(variant, device)
     try:
         vocab = Vocab.load(vocab_path)
     except (OSError, ValueError, TypeError) as err:
-        raise WeightsError(f"vocabulary file {vocab_path} is unreadable ({err})") from err
+        raise WeightsError(
+            f"vocabulary file {vocab_path} is unreadable ({err}); rebuild it with `{SPEC.train}`"
+        ) from err
     return View(net, vocab)
 
 
