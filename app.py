@@ -11,24 +11,27 @@ from pathlib import Path
 import gradio as gr
 
 from demos import DEMOS
+from demos.i18n import I18N, t
 from models import get_spec
 from models.common.device import use_device
 from models.common.errors import ModelUnavailable
 from models.common.images import MAX_FILE_BYTES
 from models.common.paths import DATA_ENV, default_data_dir
 
-TITLE = "PyTorch demo gallery"
+TITLE = "PyTorch demo gallery"  # the browser tab's title; the page's own follows the language
 QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
 QUICK_EVENTS = 8  # UI events without a model call (clearing outputs) run at once, per event
+
+
+# what every launch of the app needs, tests' included: the upload cap and our translations
+LAUNCH = dict(max_file_size=MAX_FILE_BYTES, i18n=I18N, theme=gr.themes.Soft())
 
 
 def build_app() -> gr.Blocks:
     """The UI; no model is loaded here."""
     with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(
-            f"# {TITLE}\nDeep-learning demos, each backed by a PyTorch model this "
-            "project trains and ships. Open 'About this model' in any tab to see how."
-        )
+        gr.Markdown(f"# {t('app.title')}")
+        gr.Markdown(t("app.intro"))
         with gr.Tabs():
             for key, demo in DEMOS.items():
                 with gr.Tab(demo.TITLE, id=key):
@@ -72,13 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app()
     if args.preload:
         preload()
-    app.launch(
-        server_name=args.host,
-        server_port=args.port,
-        share=args.share,
-        max_file_size=MAX_FILE_BYTES,
-        theme=gr.themes.Soft(),
-    )
+    app.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,13 @@ def main() -> None:
             block_fn.fn = counter.wrap(block_fn.fn)
             block_fn.concurrency_limit = args.limit or MODEL_CONCURRENCY
     port = free_port()
-    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    blocks.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **app.LAUNCH,
+    )
     url = f"http://127.0.0.1:{port}/"
 
     seven = "/tmp/bench_seven.png"

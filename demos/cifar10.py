@@ -15,19 +15,20 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
+from demos.i18n import label_names, localize, t
 from models.cifar10 import SPEC, hub
 from models.cifar10 import predict as cifar10
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
 
-TITLE = "CIFAR-10"
+TITLE = t("cifar10.title")
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 MAX_SIDE = 512  # photos are shrunk to this first, as cifar10.preprocess and hub.predict do
 TOP_CLASS = "top class"
 TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
 MODELS = [
-    ("trained here (ResNet-18, CIFAR-10 only)", TRAINED),
-    (f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)", PRETRAINED),
+    (t("cifar10.trained"), TRAINED),
+    (f"{t('cifar10.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
 ]
 
 # Sample photos that scikit-image ships in its wheel (no download): a cat, a rocket, a horse
@@ -86,38 +87,34 @@ def show(image: dict | None, model: str, label: str):
     photo = open_image(uploaded_path(image), max_side=MAX_SIDE)  # decoded once for all three
     seen, heat = model_input(photo), heat_map(photo, label)
     try:
-        probs = prediction(photo, model)
+        probs = label_names(prediction(photo, model))
     except HubUnavailable as err:
-        gr.Warning(str(err))
+        gr.Warning(localize(err.args[0]))
         probs = None
     return probs, seen, heat
 
 
 def build() -> None:
-    gr.Markdown(
-        "Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
-        "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels "
-        "the network was trained on. The pretrained option, a Vision Transformer that saw "
-        "14 million images before CIFAR-10, shows what pretraining adds."
-    )
+    gr.Markdown(t("cifar10.intro"))
     with gr.Row():
         with gr.Column():
-            image = image_upload(label="Image", sources=["upload", "clipboard"], height=320)
-            examples = gr.Examples(
-                EXAMPLES, inputs=image, label="Examples (scikit-image sample photos)"
+            image = image_upload(
+                label=t("cifar10.image"), sources=["upload", "clipboard"], height=320
             )
-            model = gr.Radio(MODELS, value=TRAINED, label="Model")
+            examples = gr.Examples(EXAMPLES, inputs=image, label=t("cifar10.examples"))
+            model = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
         with gr.Column():
-            label = gr.Label(num_top_classes=5, label="Prediction")
+            label = gr.Label(num_top_classes=5, label=t("cifar10.prediction"))
             with gr.Row():
-                seen = gr.Image(label="What the model sees (32x32)", interactive=False, buttons=[])
-                heat = gr.Image(
-                    label="Grad-CAM of the model trained here", interactive=False, buttons=[]
-                )
+                seen = gr.Image(label=t("cifar10.sees"), interactive=False, buttons=[])
+                heat = gr.Image(label=t("cifar10.gradcam"), interactive=False, buttons=[])
             target = gr.Dropdown(
-                [TOP_CLASS, *cifar10.LABELS],
+                [
+                    (t("cifar10.top_class"), TOP_CLASS),
+                    *((t(f"labels.{c}"), c) for c in cifar10.LABELS),
+                ],
                 value=TOP_CLASS,
-                label="Explain which class (Grad-CAM)",
+                label=t("cifar10.explain"),
             )
     about_panel(SPEC)
 

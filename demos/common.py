@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from demos.i18n import DEFAULT, FLAT, localize, t, text
 from models.common.cards import (
     evaluated_on,
     is_number,
@@ -25,7 +26,7 @@ from models.common.device import model_device
 from models.common.errors import InputError, ModelUnavailable
 from models.common.hub import HubUnavailable
 from models.common.paths import LOG
-from models.common.spec import ModelSpec
+from models.common.spec import Figure, ModelSpec
 
 try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewhere
     import spaces
@@ -57,14 +58,15 @@ def image_upload(**kwargs) -> gr.Image:
     return gr.Image(type="filepath", image_mode=None, **kwargs)
 
 
-def uploaded_path(payload: dict | str | None, missing: str = "Upload an image first.") -> str:
-    """The file path of an image input's raw value; InputError(`missing`) when there is none.
+def uploaded_path(payload: dict | str | None, missing: str = "common.no_image") -> str:
+    """The file path of an image input's raw value; InputError (the string `missing` names, in
+    the reader's language) when there is none.
     Image events run with preprocess=False: Gradio's own decoding would fail on a corrupt file
     before our code runs, with a generic error; this way models.common.images.open_image checks
     the file and says what is wrong. (Gradio still checks that the path is one of its uploads.)"""
     path = payload.get("path") if isinstance(payload, dict) else payload
     if not path:
-        raise InputError(missing)
+        raise InputError(text(missing))
     return path
 
 
@@ -100,21 +102,17 @@ def user_errors(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except (InputError, HubUnavailable) as err:  # (a Hub model's failure: the tab still works)
-            raise gr.Error(str(err), print_exception=False) from None
+            raise gr.Error(localize(err.args[0]), print_exception=False) from None
         except ModelUnavailable as err:
-            raise gr.Error(
-                f"This tab's model is unavailable: {err}", print_exception=False
-            ) from None
+            message = text("common.unavailable", reason=localize(err.args[0]))
+            raise gr.Error(message, print_exception=False) from None
         except gr.Error:
             raise
         except Exception:
             reference = uuid.uuid4().hex[:8]
             log.exception("unexpected error in %s [ref %s]", fn.__qualname__, reference)
-            raise gr.Error(
-                f"Something went wrong on the server [ref {reference}]. Please try another "
-                "input; the error is logged under this reference.",
-                print_exception=False,
-            ) from None
+            message = text("common.unexpected", ref=reference)
+            raise gr.Error(message, print_exception=False) from None
 
     return wrapper
 
@@ -136,16 +134,17 @@ def training_summary(meta: dict) -> str:
     return text + (f" (torch {train['torch']})" if train.get("torch") else "")
 
 
-def about_markdown(spec: ModelSpec) -> str:
-    """The facts of the About panel; a broken or missing file is named, the app still builds."""
+def about_facts(spec: ModelSpec) -> list[str]:
+    """The facts of the About panel, one line each (Gradio translates one key per text, so each
+    line holds one: its heading); a broken or missing file is named, the app still builds."""
     try:
         summaries = {v: weights_summary(spec.weights_path(v)) for v in spec.variants}
     except ModelUnavailable as err:
-        return f"**The {err}.** Train it again with `{spec.train}`."
+        return [f"**The {err}.** Train it again with `{spec.train}`."]
     missing = [v for v, summary in summaries.items() if not summary]
     if missing:
         path = spec.weights_path(missing[0])
-        return f"**The weights file `{path}` is missing.** Train it with `{spec.train}`."
+        return [f"**The weights file `{path}` is missing.** Train it with `{spec.train}`."]
     params = sum(summary["params"] for summary in summaries.values())
     if len(summaries) == 1:
         training = training_summary(next(iter(summaries.values())))
@@ -160,22 +159,39 @@ def about_markdown(spec: ModelSpec) -> str:
             note
             or f"the metrics file names none of this model's metrics: run `{spec.evaluate} --write`"
         )
-    return "\n".join(
-        [
-            f"- **Architecture:** {spec.architecture}, {params:,} parameters",
-            f"- **Training data:** {spec.training_data}",
-            f"- **Training:** {training}",
-            f"- **Measured:** {result}",
-            f"- **Runs on:** {model_device().type}",
-            f"- **Reproduce:** `{spec.train}`, then `{spec.evaluate}`",
-        ]
-    )
+    return [
+        f"**{t('common.architecture')}:** {spec.architecture}",
+        f"**{t('common.parameters')}:** {params:,}",
+        f"**{t('common.training_data')}:** {spec.training_data}",
+        f"**{t('common.training')}:** {training}",
+        f"**{t('common.measured')}:** {result}",
+        f"**{t('common.runs_on')}:** {model_device().type}",
+        f"**{t('common.reproduce')}:** `{spec.train}`; `{spec.evaluate}`",
+    ]
+
+
+def about_markdown(spec: ModelSpec) -> str:
+    return "\n".join(about_facts(spec))
+
+
+def curve_title(name: str) -> str:
+    """A training log column's name for people ("val_acc" -> "validation accuracy")."""
+    key = f"curves.{name}"
+    return t(key) if key in FLAT[DEFAULT] else name.replace("_", " ")
+
+
+def figure_caption(figure: Figure) -> str:
+    key = f"figures.{figure.suffix}"
+    return t(key) if key in FLAT[DEFAULT] else figure.caption
 
 
 def about_panel(spec: ModelSpec) -> None:
     """A collapsed "About this model" accordion: facts, the spec's training curves and figures."""
-    with gr.Accordion("About this model", open=False):
-        gr.Markdown(about_markdown(spec))
+    with gr.Accordion(t("common.about"), open=False):
+        if f"{spec.name}.summary" in FLAT[DEFAULT]:  # (every tab has one: tests/test_i18n.py)
+            gr.Markdown(t(f"{spec.name}.summary"))
+        for fact in about_facts(spec):
+            gr.Markdown(fact)
         rows = training_curves(spec)
         if rows:
             curves = pd.DataFrame(rows)
@@ -188,17 +204,17 @@ def about_panel(spec: ModelSpec) -> None:
                             x="epoch",
                             y=name,
                             color="weights" if several else None,
-                            title=name.replace("_", " "),
+                            title=curve_title(name),
                             height=220,
                         )
         else:
-            log = spec.artefact(spec.variants[0], LOG)
-            gr.Markdown(f"_No training curves in `{log.name}`: not shown._")
+            gr.Markdown(
+                f"_{t('common.no_curves')}_ (`{spec.artefact(spec.variants[0], LOG).name}`)"
+            )
         split = read_metrics(spec)[0].get("split")
         for figure in spec.figures:
             path = spec.artefact(spec.variants[0], figure.suffix)
             if path.is_file():
-                caption = (
-                    f"{figure.caption} ({split})" if isinstance(split, str) else figure.caption
-                )
+                caption = figure_caption(figure)
+                caption = f"{caption} ({split})" if isinstance(split, str) else caption
                 gr.Image(str(path), label=caption, interactive=False, height=360)

@@ -14,14 +14,15 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
+from demos.i18n import localize, t, text
 from models.common.errors import InputError
 from models.digits import SPEC
 from models.digits import predict as digits
 
-TITLE = "Digits"
+TITLE = t("digits.title")
 
 PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated
-NO_UPLOAD = "Upload an image of a handwritten digit."
+NO_UPLOAD = "digits.no_upload"
 
 
 def enlarge(image28: np.ndarray) -> Image.Image:
@@ -38,14 +39,16 @@ def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
     )
 
 
-EMPTY = (None, None, bar_data(None), "Draw a digit.")  # label, preview, bars, status
+def empty() -> tuple:
+    """The outputs of a cleared tab: label, preview, bars, status."""
+    return None, None, bar_data(None), text("digits.prompt")
 
 
 def outputs_for(image28: np.ndarray) -> tuple:
     """What the tab shows for one preprocessed digit: label, preview, bars, status."""
     probs = dict(zip(digits.LABELS, map(float, digits.classify(image28[None])[0]), strict=True))
     top = max(probs, key=probs.get)
-    status = f"Looks like a **{top}** ({probs[top]:.0%})."
+    status = text("digits.looks_like", digit=top, p=probs[top])
     return probs, enlarge(image28), bar_data(probs), status
 
 
@@ -76,44 +79,39 @@ def classify_sketch(sketch: dict | None) -> tuple:
     try:
         image28 = digits.preprocess(sketch)
     except InputError as err:
-        return None, None, bar_data(None), str(err)
+        return None, None, bar_data(None), localize(err.message)
     return outputs_for(image28)
 
 
 def build() -> None:
-    gr.Markdown(
-        "Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
-        "and centred like the MNIST digits the network learned from."
-    )
+    gr.Markdown(t("digits.intro"))
     with gr.Row():
         with gr.Column():
             sketch = gr.Sketchpad(
-                label="Draw a digit",
+                label=t("digits.draw"),
                 type="numpy",
                 canvas_size=(280, 280),
                 brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"),
                 layers=False,
             )
             upload = image_upload(
-                label="…or a photo (dark ink, light paper)",
+                label=t("digits.photo"),
                 sources=["upload", "clipboard"],
                 height=200,
             )
-            clear = gr.Button("Clear")
+            clear = gr.Button(t("digits.clear"))
         with gr.Column():
-            status = gr.Markdown("Draw a digit.")
-            label = gr.Label(num_top_classes=3, label="Prediction")
+            status = gr.Markdown(t("digits.prompt"))
+            label = gr.Label(num_top_classes=3, label=t("digits.prediction"))
             bars = gr.BarPlot(
                 bar_data(None),
                 x="digit",
                 y="probability",
                 y_lim=[0, 1],
-                label="All ten probabilities",
+                label=t("digits.all_ten"),
                 height=220,
             )
-            preview = gr.Image(
-                label="What the model sees (28x28)", interactive=False, height=240, buttons=[]
-            )
+            preview = gr.Image(label=t("digits.sees"), interactive=False, height=240, buttons=[])
     about_panel(SPEC)
 
     outputs = [label, preview, bars, status]
@@ -130,11 +128,11 @@ def build() -> None:
     upload.upload(
         show_upload, upload, outputs, api_visibility="private", preprocess=False, **MODEL_CALLS
     )
-    upload.clear(lambda: EMPTY, outputs=outputs, api_visibility="private")
+    upload.clear(empty, outputs=outputs, api_visibility="private")
     # progress hidden: Gradio 6 leaves its overlay on a Sketchpad an event sets, and the
     # canvas then ignores the mouse until the page is reloaded
     clear.click(
-        lambda: (None, None, *EMPTY),
+        lambda: (None, None, *empty()),
         outputs=[sketch, upload, *outputs],
         api_visibility="private",
         show_progress="hidden",

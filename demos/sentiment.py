@@ -6,13 +6,18 @@ import math
 
 import gradio as gr
 
+from demos import i18n
 from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, new_download, user_errors
+from demos.i18n import label_names, localize, t
 from models.sentiment import SPEC, hub
 from models.sentiment import predict as sentiment
 
-TITLE = "中文情感 (Chinese sentiment)"
-TRAINED = "trained here (word + character TextCNNs)"
-PRETRAINED = f"pretrained: {hub.HUB_MODEL} (Hugging Face Hub, needs internet)"
+TITLE = t("sentiment.title")
+TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
+MODELS = [
+    (t("sentiment.trained"), TRAINED),
+    (f"{t('sentiment.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
+]
 EXAMPLES = [
     ["房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"],  # hotel
     ["外卖送到的时候汤都洒了，菜也是凉的，等了一个多小时，再也不点了。"],  # food delivery
@@ -24,7 +29,12 @@ EXAMPLES = [
 
 
 def scores_of(probs: dict[str, float]) -> dict[str, float]:
-    return {label: float(p) for label, p in probs.items()}
+    """The tab's label: "正面 positive" beside the API's name for a Chinese reader."""
+    return label_names({label: float(p) for label, p in probs.items()})
+
+
+def notices_of(notices: list[str]) -> str:
+    return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
 
 
 @gpu
@@ -33,14 +43,14 @@ def classify(text: str, choice: str = TRAINED):
     """Single review: label, highlighted words, notices."""
     if choice == PRETRAINED:
         probs = hub.predict(sentiment.prepare(text)[0])
-        return scores_of(probs), None, "Word attributions are shown for the model trained here."
+        return scores_of(probs), None, i18n.text("sentiment.attributions_trained_only")
     analysis = sentiment.analyse(text)
     scale = max((abs(a) for a in analysis.attributions), default=1.0) or 1.0
     highlighted = [
         (tok, round(a / scale, 3))
         for tok, a in zip(analysis.tokens, analysis.attributions, strict=True)
     ]
-    return scores_of(analysis.probs), highlighted, "\n\n".join(f"⚠️ {n}" for n in analysis.notices)
+    return scores_of(analysis.probs), highlighted, notices_of(analysis.notices)
 
 
 def analyse_shown(text: str, choice: str):
@@ -92,83 +102,82 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
     if upload:
         reviews, notices = sentiment.read_reviews(upload)
         if pasted and pasted.strip():
-            notices.append("The uploaded file was scored; the pasted reviews were not.")
+            notices.append(i18n.text("sentiment.file_won"))
     else:
         reviews, notices = sentiment.limit_reviews(
             [ln.strip() for ln in (pasted or "").splitlines() if ln.strip()]
         )
     foreign = sum(not sentiment.looks_chinese(r) for r in reviews)
     if foreign:
-        notices.append(
-            f"{foreign} of {len(reviews)} do not look like Chinese: the answers there mean little."
-        )
+        notices.append(i18n.text("sentiment.foreign", n=foreign, total=len(reviews)))
     rows = score_table(reviews, choice)
     n_pos = sum(r[1] == "positive" for r in rows)
     n_neg = sum(r[1] == "negative" for r in rows)
-    model = "the model trained here" if choice == TRAINED else hub.HUB_MODEL
-    summary = (
-        f"**{len(rows)} review{'s' if len(rows) != 1 else ''}** ({model}): {n_pos} positive "
-        f"({n_pos / len(rows):.0%}), {n_neg} negative."
+    model = i18n.text("sentiment.the_trained_model") if choice == TRAINED else hub.HUB_MODEL
+    summary = i18n.text(
+        "sentiment.summary_one" if len(rows) == 1 else "sentiment.summary_line",
+        n=len(rows),
+        model=model,
+        pos=n_pos,
+        share=n_pos / len(rows),
+        neg=n_neg,
     )
     download = new_download("sentiment_scores.csv")
     with download.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["text", "label", "p_positive"])
         writer.writerows(rows)
-    return rows, "\n\n".join([summary, *(f"⚠️ {n}" for n in notices)]), str(download)
+    return rows, "\n\n".join([summary, notices_of(notices)]).strip(), str(download)
 
 
 def build() -> None:
-    gr.Markdown(
-        "Type a Chinese review (hotel, shop, food, book...). The words are split by jieba; "
-        "words in red pushed towards positive, words in purple towards negative (deeper = stronger)."
-    )
-    choice = gr.Radio([TRAINED, PRETRAINED], value=TRAINED, label="Model")
-    with gr.Tab("One review"):
+    gr.Markdown(t("sentiment.intro"))
+    choice = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
+    with gr.Tab(t("sentiment.one")):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(
-                    label="Review",
+                    label=t("sentiment.review"),
                     lines=4,
-                    placeholder="例如：房间很干净，服务也好",
-                    info="Analyse with the button or Shift+Enter.",
+                    placeholder=t("sentiment.placeholder"),
+                    info=t("sentiment.shift_enter"),
                 )
-                submit = gr.Button("Analyse", variant="primary")
+                submit = gr.Button(t("sentiment.analyse"), variant="primary")
                 examples = gr.Examples(
                     EXAMPLES,
                     inputs=text,
-                    label="Examples: hotel, delivery, phone, book, sarcasm, mixed",
+                    label=t("sentiment.examples"),
                 )
             with gr.Column():
-                label = gr.Label(num_top_classes=2, label="Sentiment")
+                label = gr.Label(num_top_classes=2, label=t("sentiment.verdict"))
                 words = gr.HighlightedText(
-                    label="Which words pushed the decision",
+                    label=t("sentiment.words"),
                     show_legend=False,
                     combine_adjacent=False,
                     color_map=None,
                 )
                 notes = gr.Markdown()
-    with gr.Tab("Many reviews"):
+    with gr.Tab(t("sentiment.many")):
         with gr.Row():
             with gr.Column():
-                pasted = gr.Textbox(label="Reviews, one per line", lines=8)
+                pasted = gr.Textbox(label=t("sentiment.lines"), lines=8)
                 upload = gr.File(
-                    label="…or a .txt (one per line) or .csv (a text/review column) file",
+                    label=t("sentiment.file"),
                     file_types=[".txt", ".csv"],
                     type="filepath",
                 )
-                run = gr.Button("Score all", variant="primary")
+                run = gr.Button(t("sentiment.score_all"), variant="primary")
             with gr.Column():
                 summary = gr.Markdown()
                 table = gr.Dataframe(
                     headers=["text", "label", "p_positive"],
                     column_widths=["60%", "20%", "20%"],  # the verdict stays in view on a phone
-                    label="Scores",
+                    label=t("sentiment.scores"),
                     interactive=False,
                     wrap=True,
                     max_height=400,
                 )
-                download = gr.File(label="Download CSV", interactive=False)
+                download = gr.File(label=t("sentiment.download"), interactive=False)
     about_panel(SPEC)
 
     analysed = gr.State("")  # the review the verdict shown is for

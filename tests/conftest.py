@@ -74,8 +74,8 @@ def app_url():
         server_name="127.0.0.1",
         server_port=port,
         prevent_thread_lock=True,
-        max_file_size=app.MAX_FILE_BYTES,
         quiet=True,
+        **app.LAUNCH,
     )
     yield f"http://127.0.0.1:{port}/"
     blocks.close()

@@ -157,7 +157,13 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
     loading.forget()
     blocks = app.build_app()
     port = free_port()
-    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    blocks.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **app.LAUNCH,
+    )
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         with pytest.raises(AppError, match=r"unavailable.*cifar10.*default\.safetensors"):

@@ -11,7 +11,8 @@ import pytest
 import torch
 from torch import nn
 
-from demos.common import about_markdown, about_panel
+from demos.common import about_facts, about_markdown, about_panel
+from demos.i18n import t
 from models.common.cards import training_curves
 from models.common.gradcam import grad_cam
 from models.common.images import overlay_heatmap
@@ -148,6 +149,13 @@ def toy_spec(tmp_path, monkeypatch, log_rows: list[dict] | None, **fields) -> Mo
     return spec
 
 
+def fact(spec: ModelSpec, heading: str) -> str:
+    """The About panel's line under a heading, e.g. fact(spec, "parameters") -> "6"."""
+    token = str(t(f"common.{heading}"))
+    (line,) = [line for line in about_facts(spec) if token in line]
+    return line.split(":** ", 1)[1]
+
+
 def panel_text_and_plots(spec: ModelSpec) -> tuple[str, list[gr.LinePlot]]:
     with gr.Blocks() as demo:
         about_panel(spec)
@@ -172,7 +180,8 @@ def test_training_log_parses_and_the_about_panel_plots_it(tmp_path, monkeypatch)
     ]
     text, plots = panel_text_and_plots(spec)
     assert [plot.y for plot in plots] == ["train_loss", "val_acc"]
-    assert "**50.00%** accuracy on toy (10 examples)" in text and "6 parameters" in text
+    assert "**50.00%** accuracy on toy (10 examples)" in text
+    assert fact(spec, "parameters") == "6"
 
 
 def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path, monkeypatch):
@@ -182,7 +191,8 @@ def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path, monkeyp
     save_toy_weights(spec.weights_path("chars"), [{"epoch": 1, "val_acc": 0.7}], train)
     assert [row["weights"] for row in training_curves(spec)] == ["default", "default", "chars"]
     text, plots = panel_text_and_plots(spec)
-    assert "12 parameters" in text and "`chars` 2 epochs, 1 min on other GPU" in text
+    assert fact(spec, "parameters") == "12"
+    assert "`chars` 2 epochs, 1 min on other GPU" in fact(spec, "training") in text
     (plot,) = plots
     assert plot.color == "weights"
     spec.weights_path("chars").unlink()
@@ -192,7 +202,7 @@ def test_about_panel_of_a_two_file_model_counts_and_plots_both(tmp_path, monkeyp
 def test_missing_training_log_hides_the_curves_with_a_note(tmp_path, monkeypatch):
     text, plots = panel_text_and_plots(toy_spec(tmp_path, monkeypatch, None))
     assert not plots
-    assert "No training curves" in text
+    assert str(t("common.no_curves")) in text
 
 
 @pytest.mark.parametrize(
@@ -218,7 +228,7 @@ def test_an_odd_metrics_file_gets_a_note_and_the_panel_still_builds(
 def test_metrics_without_split_or_count_still_show_their_figure(tmp_path, monkeypatch):
     spec = toy_spec(tmp_path, monkeypatch, None)
     spec.artefact("default", "metrics.json").write_text('{"accuracy": 0.25, "n": "many"}')
-    assert "**Measured:** **25.00%** accuracy\n" in about_markdown(spec)
+    assert fact(spec, "measured") == "**25.00%** accuracy"
 
 
 def test_each_metric_reads_in_its_own_format(tmp_path, monkeypatch):
@@ -254,13 +264,13 @@ def test_a_cut_or_odd_training_log_plots_only_its_sound_rows(tmp_path, monkeypat
     assert [plot.y for plot in plots] == ["train_loss", "val_iou"]
     spec.artefact("default", "log.jsonl").write_text("")
     text, plots = panel_text_and_plots(spec)
-    assert not plots and "No training curves" in text
+    assert not plots and str(t("common.no_curves")) in text
 
 
 def test_training_summary_reads_steps_or_epochs_and_tolerates_a_bare_header(tmp_path, monkeypatch):
     spec = toy_spec(tmp_path, monkeypatch, None)
     train = {"recipe": {"steps": 4000, "lr_g": 2e-4, "lr_d": 1e-4}, "train_time_s": 600}
     save_toy_weights(spec.weights_path(), None, train)
-    assert "**Training:** 4000 steps, 10 min\n" in about_markdown(spec)
+    assert fact(spec, "training") == "4000 steps, 10 min"
     save_weights(nn.Linear(2, 2).state_dict(), spec.weights_path(), {"config": {}})
-    assert "**Training:** training recipe not recorded" in about_markdown(spec)
+    assert fact(spec, "training") == "training recipe not recorded"

@@ -48,7 +48,9 @@ def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tup
     elif label in LABELS:
         target = LABELS.index(label)
     else:
-        raise InputError(f"Unknown class {label!r}: pick one of {', '.join(LABELS)}.")
+        raise InputError(
+            "Unknown class {label!r}: pick one of {labels}.", label=label, labels=", ".join(LABELS)
+        )
     heat = grad_cam(net, net.cam_layer, to_net(x, net), target)[None, None].float()
     heat = torch.nn.functional.interpolate(
         heat, size=(size, size), mode="bilinear", align_corners=False

@@ -15,7 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 
 from models.common import loading
-from models.common.errors import ModelUnavailable
+from models.common.errors import Message, ModelUnavailable
 
 T = TypeVar("T")
 
@@ -59,8 +59,11 @@ def _failed(model_id: str) -> HubUnavailable:
 
 def _unavailable(model_id: str) -> HubUnavailable:
     return HubUnavailable(
-        f"The pretrained model {model_id} could not be loaded from the Hugging Face Hub "
-        "(this needs internet access). The model trained here still works."
+        Message(
+            "The pretrained model {model} could not be loaded from the Hugging Face Hub "
+            "(this needs internet access). The model trained here still works.",
+            model=model_id,
+        )
     )
 
 

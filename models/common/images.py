@@ -48,20 +48,26 @@ def open_image(source: ImageInput, max_side: int = 2048) -> Image.Image:
 def _decode(path: Path, max_side: int) -> Image.Image:
     """The file's image, decoded after the size checks (JPEGs at reduced size)."""
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(f"The file is over {MAX_FILE_BYTES // 2**20} MB; upload a smaller one.")
+        raise InputError(
+            "The file is over {mb} MB; upload a smaller one.", mb=MAX_FILE_BYTES // 2**20
+        )
     try:
         image = Image.open(path)
         if image.width * image.height > MAX_PIXELS:
             raise InputError(
-                f"The image is {image.width}x{image.height} pixels; "
-                f"the limit is {MAX_PIXELS // 10**6} megapixels."
+                "The image is {width}x{height} pixels; the limit is {mp} megapixels.",
+                width=image.width,
+                height=image.height,
+                mp=MAX_PIXELS // 10**6,
             )
         is_jpeg = image.format in ("JPEG", "MPO")  # MPO: phone cameras' multi-picture JPEG
         if not is_jpeg and image.width * image.height > MAX_DECODED_PIXELS:
             raise InputError(
-                f"The image is {image.width}x{image.height} pixels. Only JPEG photos may be "
-                f"larger than {MAX_DECODED_PIXELS // 10**6} megapixels (they are decoded at "
-                "reduced size): shrink it or save it as JPEG."
+                "The image is {width}x{height} pixels. Only JPEG photos may be larger than "
+                "{mp} megapixels (they are decoded at reduced size): shrink it or save it as JPEG.",
+                width=image.width,
+                height=image.height,
+                mp=MAX_DECODED_PIXELS // 10**6,
             )
         # JPEG: decode at 1/2, 1/4 or 1/8 scale, as long as the long side stays >= max_side
         scale = min(1.0, max_side / max(image.size))
@@ -74,7 +80,9 @@ def _decode(path: Path, max_side: int) -> Image.Image:
             "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
         ) from err
     except (OSError, ValueError, SyntaxError) as err:  # truncated, corrupt or malformed data
-        raise InputError(f"The image file is damaged and cannot be decoded ({err}).") from err
+        raise InputError(
+            "The image file is damaged and cannot be decoded ({reason}).", reason=err
+        ) from err
     return image
 
 
@@ -92,8 +100,10 @@ def _from_array(array: np.ndarray) -> Image.Image:
     height, width = array.shape[:2]
     if height * width > MAX_DECODED_PIXELS:  # before converting: that copies the array
         raise InputError(
-            f"The image is {width}x{height} pixels; "
-            f"the limit is {MAX_DECODED_PIXELS // 10**6} megapixels."
+            "The image is {width}x{height} pixels; the limit is {mp} megapixels.",
+            width=width,
+            height=height,
+            mp=MAX_DECODED_PIXELS // 10**6,
         )
     return Image.fromarray(array_to_uint8(array))
 
@@ -109,10 +119,13 @@ def _channels_last(array: np.ndarray) -> np.ndarray:
     if not (array.ndim == 2 or array.ndim == 3 and array.shape[2] in (3, 4)):
         raise InputError(
             "This array is not an image: expected (height, width) or (height, width, 1/3/4 "
-            f"channels), got shape {shape}."
+            "channels), got shape {shape}.",
+            shape=shape,
         )
     if array.size == 0:
-        raise InputError(f"This array is not an image: it has no pixels (shape {shape}).")
+        raise InputError(
+            "This array is not an image: it has no pixels (shape {shape}).", shape=shape
+        )
     return array
 
 
@@ -132,7 +145,9 @@ def array_to_uint8(array: np.ndarray) -> np.ndarray:
             raise InputError("The image contains invalid (NaN) values.")
         # +-inf are out of range like any other value: clipped to white / black
         return np.rint(np.clip(array, 0, 1) * 255).astype(np.uint8)
-    raise InputError(f"This array does not hold pixel values (its type is {array.dtype}).")
+    raise InputError(
+        "This array does not hold pixel values (its type is {dtype}).", dtype=array.dtype
+    )
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:

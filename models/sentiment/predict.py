@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from models.common.device import model_device
-from models.common.errors import InputError
+from models.common.errors import InputError, Message
 from models.common.loading import load_once
 from models.common.weights import WeightsError
 from models.sentiment import SPEC
@@ -124,7 +124,11 @@ def prepare(text: str | None) -> tuple[str, list[str]]:
     notices = []
     if len(text) > MAX_CHARS:
         notices.append(
-            f"The text has {len(text):,} characters; only the first {MAX_CHARS:,} were read."
+            Message(
+                "The text has {n:,} characters; only the first {limit:,} were read.",
+                n=len(text),
+                limit=MAX_CHARS,
+            )
         )
         text = text[:MAX_CHARS]
     if not looks_chinese(text):
@@ -169,13 +173,17 @@ def analyse(text: str | None, model: Model | None = None) -> Analysis:
     words = tokenize(text)
     read = model.words_read(words)
     if read < len(words):
-        notices.append(f"Long review: only its start was read (the first {read} words).")
+        notices.append(
+            Message("Long review: only its start was read (the first {n} words).", n=read)
+        )
         words = words[:read]
     with torch.no_grad():
         probs = model.logits([words]).softmax(1)[0].tolist()
     attributions = word_attributions(model, words)
     if max(probs) < LOW_CONFIDENCE:
-        notices.append(f"Low confidence ({max(probs):.0%}): the review reads as mixed or neutral.")
+        notices.append(
+            Message("Low confidence ({p:.0%}): the review reads as mixed or neutral.", p=max(probs))
+        )
     return Analysis(dict(zip(LABELS, probs, strict=True)), words, attributions, notices)
 
 
@@ -235,7 +243,7 @@ def read_reviews(path: str | Path) -> tuple[list[str], list[str]]:
         try:
             reviews, csv_notices = csv_reviews(text)
         except csv.Error as err:
-            raise InputError(f"The CSV file cannot be read ({err}).") from err
+            raise InputError("The CSV file cannot be read ({reason}).", reason=err) from err
         notices += csv_notices
     else:
         reviews = [line.strip() for line in text.splitlines()]
@@ -259,8 +267,9 @@ def csv_reviews(text: str) -> tuple[list[str], list[str]]:
             return first + rows, [notice]
     if column is None:
         raise InputError(
-            f"The CSV has no text column: name one of {', '.join(TEXT_COLUMNS)} "
-            f"(its columns are: {', '.join(columns) or 'none'})."
+            "The CSV has no text column: name one of {names} (its columns are: {columns}).",
+            names=", ".join(TEXT_COLUMNS),
+            columns=", ".join(columns) or "none",
         )
     return [(row.get(column) or "").strip() for row in reader], []
 
@@ -270,6 +279,10 @@ def limit_reviews(reviews: list[str]) -> tuple[list[str], list[str]]:
         raise InputError("No reviews found: put one review per line.")
     if len(reviews) > MAX_BATCH_LINES:
         return reviews[:MAX_BATCH_LINES], [
-            f"Only the first {MAX_BATCH_LINES:,} of {len(reviews):,} reviews were scored."
+            Message(
+                "Only the first {limit:,} of {n:,} reviews were scored.",
+                limit=MAX_BATCH_LINES,
+                n=len(reviews),
+            )
         ]
     return reviews, []

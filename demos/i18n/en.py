@@ -1,0 +1,114 @@
+"""English: every string the interface shows, grouped by tab (a new tab adds one block).
+
+Keys are "<block>.<name>"; values may hold {placeholders} that the server fills in. Messages
+the models raise (models.common.errors.Message) are English already: zh.MESSAGES translates them.
+"""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app": {
+        "title": "PyTorch demo gallery",
+        "intro": "Deep-learning demos, each backed by a PyTorch model this project trains and "
+        "ships. Open 'About this model' in any tab to see how. 中文界面：页脚的 Settings "
+        "(设置) 里选择 Language → 中文。",
+    },
+    "common": {
+        "about": "About this model",
+        "architecture": "Architecture",
+        "parameters": "Parameters",
+        "training_data": "Training data",
+        "training": "Training",
+        "measured": "Measured",
+        "runs_on": "Runs on",
+        "reproduce": "Reproduce",
+        "no_curves": "No training curves in the log: not shown.",
+        "no_image": "Upload an image first.",
+        "unavailable": "This tab's model is unavailable: {reason}",
+        "unexpected": "Something went wrong on the server [ref {ref}]. Please try another "
+        "input; the error is logged under this reference.",
+        "model": "Model",
+    },
+    "digits": {
+        "title": "Digits",
+        "intro": "Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
+        "and centred like the MNIST digits the network learned from.",
+        "draw": "Draw a digit",
+        "photo": "…or a photo (dark ink, light paper)",
+        "clear": "Clear",
+        "prompt": "Draw a digit.",
+        "prediction": "Prediction",
+        "all_ten": "All ten probabilities",
+        "sees": "What the model sees (28x28)",
+        "no_upload": "Upload an image of a handwritten digit.",
+        "looks_like": "Looks like a **{digit}** ({p:.0%}).",
+        "summary": "A small convolutional neural network trained here on MNIST's handwritten "
+        "digits; its accuracy on MNIST's test set is below.",
+    },
+    "cifar10": {
+        "title": "CIFAR-10",
+        "intro": "Upload a photo of an airplane, automobile, bird, cat, deer, dog, frog, horse, "
+        "ship or truck. It is centre-cropped to a square and shrunk to the 32x32 pixels the "
+        "network was trained on. The pretrained option, a Vision Transformer that saw 14 "
+        "million images before CIFAR-10, shows what pretraining adds.",
+        "image": "Image",
+        "examples": "Examples (scikit-image sample photos)",
+        "trained": "trained here (ResNet-18, CIFAR-10 only)",
+        "pretrained": "pretrained, from the Hugging Face Hub (needs internet)",
+        "prediction": "Prediction",
+        "sees": "What the model sees (32x32)",
+        "gradcam": "Grad-CAM of the model trained here",
+        "explain": "Explain which class (Grad-CAM)",
+        "top_class": "top class",
+        "summary": "A ResNet-18 trained here on CIFAR-10's 45,000 training photos; its accuracy "
+        "on the CIFAR-10 test set is below.",
+    },
+    "sentiment": {
+        "title": "中文情感 (Chinese sentiment)",
+        "intro": "Type a Chinese review (hotel, shop, food, book...). The words are split by "
+        "jieba; words in red pushed towards positive, words in purple towards negative "
+        "(deeper = stronger).",
+        "trained": "trained here (word + character TextCNNs)",
+        "pretrained": "pretrained, from the Hugging Face Hub (needs internet)",
+        "one": "One review",
+        "review": "Review",
+        "placeholder": "例如：房间很干净，服务也好",
+        "shift_enter": "Analyse with the button or Shift+Enter.",
+        "analyse": "Analyse",
+        "examples": "Examples: hotel, delivery, phone, book, sarcasm, mixed",
+        "verdict": "Sentiment",
+        "words": "Which words pushed the decision",
+        "many": "Many reviews",
+        "lines": "Reviews, one per line",
+        "file": "…or a .txt (one per line) or .csv (a text/review column) file",
+        "score_all": "Score all",
+        "scores": "Scores",
+        "download": "Download CSV",
+        "attributions_trained_only": "Word attributions are shown for the model trained here.",
+        "file_won": "The uploaded file was scored; the pasted reviews were not.",
+        "foreign": "{n} of {total} do not look like Chinese: the answers there mean little.",
+        "summary_line": "**{n} reviews** ({model}): {pos} positive ({share:.0%}), {neg} negative.",
+        "summary_one": "**1 review** ({model}): {pos} positive ({share:.0%}), {neg} negative.",
+        "the_trained_model": "the model trained here",
+        "summary": "Two text convolutional networks (one over jieba words, one over characters) "
+        "trained here on Chinese reviews, averaged; the accuracy on ChnSentiCorp's dev set is "
+        "below.",
+    },
+    "curves": {  # training log columns the About panels plot
+        "train_loss": "training loss",
+        "val_acc": "validation accuracy",
+    },
+    "figures": {"confusion.png": "Confusion matrix"},
+    "labels": {  # class names shown beside the API's own (the API keeps the English names)
+        "airplane": "airplane",
+        "automobile": "automobile",
+        "bird": "bird",
+        "cat": "cat",
+        "deer": "deer",
+        "dog": "dog",
+        "frog": "frog",
+        "horse": "horse",
+        "ship": "ship",
+        "truck": "truck",
+        "positive": "positive",
+        "negative": "negative",
+    },
+}

@@ -1,0 +1,166 @@
+"""简体中文: the same keys as en.py, block by block; MESSAGES translates the English messages
+the models raise, keyed by their template (as gettext keys by message id)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app": {
+        "title": "PyTorch 深度学习演示馆",
+        "intro": "每个演示都由本项目自己训练并随仓库发布的 PyTorch 模型驱动。在任一标签页打开"
+        "“关于这个模型”，可以看到它是怎样训练的。界面语言跟随浏览器；也可以在页脚的“设置"
+        "（Settings）”里切换语言。",
+    },
+    "common": {
+        "about": "关于这个模型",
+        "architecture": "网络结构",
+        "parameters": "参数量",
+        "training_data": "训练数据",
+        "training": "训练",
+        "measured": "测得",
+        "runs_on": "运行设备",
+        "reproduce": "复现",
+        "no_curves": "训练日志中没有训练曲线，不予显示。",
+        "no_image": "请先上传一张图片。",
+        "unavailable": "这个标签页的模型不可用：{reason}",
+        "unexpected": "服务器出了点问题（编号 {ref}）。请换一个输入再试；错误已按此编号记入日志。",
+        "model": "模型",
+    },
+    "digits": {
+        "title": "手写数字",
+        "intro": "画一个 0 到 9 的数字，大小随意：程序会裁剪它、缩放到 20 像素，并像模型学过的 "
+        "MNIST 数字那样居中。",
+        "draw": "画一个数字",
+        "photo": "……或上传照片（浅色纸上的深色笔迹）",
+        "clear": "清除",
+        "prompt": "请画一个数字。",
+        "prediction": "预测",
+        "all_ten": "十个数字的概率",
+        "sees": "模型看到的输入（28×28）",
+        "no_upload": "请上传一张手写数字的图片。",
+        "looks_like": "看起来是 **{digit}**（{p:.0%}）。",
+        "summary": "一个小型卷积神经网络，由本项目在 MNIST 手写数字训练集上训练；下面是它在 "
+        "MNIST 测试集上的准确率。",
+    },
+    "cifar10": {
+        "title": "CIFAR-10 图像分类",
+        "intro": "上传一张飞机、汽车、鸟、猫、鹿、狗、青蛙、马、船或卡车的照片。照片会被居中裁成"
+        "正方形，再缩小到网络训练时用的 32×32 像素。预训练选项是一个先看过 1400 万张图片、"
+        "再在 CIFAR-10 上微调的 Vision Transformer，可以看出预训练带来了什么。",
+        "image": "图片",
+        "examples": "示例（scikit-image 自带的照片）",
+        "trained": "本项目训练（ResNet-18，只用 CIFAR-10）",
+        "pretrained": "预训练模型，来自 Hugging Face Hub（需要联网）",
+        "prediction": "预测",
+        "sees": "模型看到的输入（32×32）",
+        "gradcam": "本项目模型的 Grad-CAM 热力图",
+        "explain": "解释哪个类别（Grad-CAM）",
+        "top_class": "最可能的类别",
+        "summary": "一个 ResNet-18，由本项目在 CIFAR-10 的 45,000 张训练图片上训练；下面是它在 "
+        "CIFAR-10 测试集上的准确率。",
+    },
+    "sentiment": {
+        "title": "中文情感分析",
+        "intro": "输入一条中文评论（酒店、网购、外卖、图书……）。jieba 负责分词；红色的词把结果"
+        "推向正面，紫色的词推向负面（颜色越深，作用越大）。",
+        "trained": "本项目训练（词级 + 字级 TextCNN）",
+        "pretrained": "预训练模型，来自 Hugging Face Hub（需要联网）",
+        "one": "单条评论",
+        "review": "评论",
+        "placeholder": "例如：房间很干净，服务也好",
+        "shift_enter": "点击按钮或按 Shift+Enter 开始分析。",
+        "analyse": "分析",
+        "examples": "示例：酒店、外卖、手机、图书、反讽、褒贬参半",
+        "verdict": "情感",
+        "words": "哪些词影响了判断",
+        "many": "批量评论",
+        "lines": "评论，每行一条",
+        "file": "……或上传 .txt（每行一条）或 .csv（含 text/review 列）文件",
+        "score_all": "全部打分",
+        "scores": "得分",
+        "download": "下载 CSV",
+        "attributions_trained_only": "词语归因只对本项目训练的模型显示。",
+        "file_won": "已为上传的文件打分；粘贴的评论没有打分。",
+        "foreign": "{total} 条中有 {n} 条看起来不是中文：对它们的判断参考价值不大。",
+        "summary_line": "**{n} 条评论**（{model}）：正面 {pos} 条（{share:.0%}），负面 {neg} 条。",
+        "summary_one": "**1 条评论**（{model}）：正面 {pos} 条（{share:.0%}），负面 {neg} 条。",
+        "the_trained_model": "本项目训练的模型",
+        "summary": "两个文本卷积网络（一个读 jieba 分出的词，一个读单字），由本项目在中文评论上"
+        "训练，取平均；下面是它在 ChnSentiCorp 验证集上的准确率。",
+    },
+    "curves": {
+        "train_loss": "训练损失",
+        "val_acc": "验证集准确率",
+    },
+    "figures": {"confusion.png": "混淆矩阵"},
+    "labels": {
+        "airplane": "飞机",
+        "automobile": "汽车",
+        "bird": "鸟",
+        "cat": "猫",
+        "deer": "鹿",
+        "dog": "狗",
+        "frog": "青蛙",
+        "horse": "马",
+        "ship": "船",
+        "truck": "卡车",
+        "positive": "正面",
+        "negative": "负面",
+    },
+}
+
+MESSAGES: dict[str, str] = {
+    # models/common/images.py
+    "The file is over {mb} MB; upload a smaller one.": "文件超过 {mb} MB，请上传小一些的文件。",
+    "The image is {width}x{height} pixels; the limit is {mp} megapixels.": "图片为 "
+    "{width}×{height} 像素，上限是 {mp} 百万像素。",
+    "The image is {width}x{height} pixels. Only JPEG photos may be larger than {mp} megapixels "
+    "(they are decoded at reduced size): shrink it or save it as JPEG.": "图片为 "
+    "{width}×{height} 像素。只有 JPEG 照片可以超过 {mp} 百万像素（它们会以缩小的尺寸解码）："
+    "请缩小图片，或另存为 JPEG。",
+    "This file is not an image that can be read (PNG, JPEG, WebP, ...).": "这个文件不是可读取的"
+    "图片（PNG、JPEG、WebP 等）。",
+    "The image file is damaged and cannot be decoded ({reason}).": "图片文件已损坏，无法解码"
+    "（{reason}）。",
+    "The image contains invalid (NaN) values.": "图片中含有无效的数值（NaN）。",
+    "This array is not an image: expected (height, width) or (height, width, 1/3/4 channels), "
+    "got shape {shape}.": "这个数组不是图片：应为 (高, 宽) 或 (高, 宽, 1/3/4 通道)，实际形状为 "
+    "{shape}。",
+    "This array is not an image: it has no pixels (shape {shape}).": "这个数组不是图片：它没有"
+    "像素（形状 {shape}）。",
+    "This array does not hold pixel values (its type is {dtype}).": "这个数组存放的不是像素值"
+    "（类型为 {dtype}）。",
+    # models/common/hub.py
+    "The pretrained model {model} could not be loaded from the Hugging Face Hub (this needs "
+    "internet access). The model trained here still works.": "无法从 Hugging Face Hub 加载预训练"
+    "模型 {model}（需要联网）。本项目训练的模型仍然可用。",
+    # models/digits
+    "Draw a digit: the canvas is empty.": "请画一个数字：画布是空的。",
+    "No digit found: the image looks blank. Use dark ink on light paper.": "没有找到数字：图片"
+    "看起来是空白的。请用深色笔在浅色纸上书写。",
+    # models/cifar10
+    "Unknown class {label!r}: pick one of {labels}.": "未知的类别 {label!r}：请从 {labels} 中选择。",
+    # models/sentiment
+    "Type or paste a review first.": "请先输入或粘贴一条评论。",
+    "The text has {n:,} characters; only the first {limit:,} were read.": "文本共有 {n:,} 个"
+    "字符，只读取了前 {limit:,} 个。",
+    "This does not look like Chinese. The model learned from Chinese reviews, so its answer here "
+    "means little.": "这段文字看起来不是中文。模型是从中文评论中学习的，因此这里的判断参考价值"
+    "不大。",
+    "Long review: only its start was read (the first {n} words).": "评论较长：只读取了开头部分"
+    "（前 {n} 个词）。",
+    "Low confidence ({p:.0%}): the review reads as mixed or neutral.": "置信度较低（{p:.0%}）："
+    "这条评论读起来褒贬参半或比较中性。",
+    "The file starts like UTF-16 text but does not decode.": "文件开头像 UTF-16 文本，但无法解码。",
+    "This looks like a binary file: upload a .txt or .csv file of reviews.": "这看起来是二进制"
+    "文件：请上传评论的 .txt 或 .csv 文件。",
+    "The file is neither UTF-8 nor GBK text.": "文件既不是 UTF-8 也不是 GBK 编码的文本。",
+    "The file is not UTF-8, so it was read as GBK; if the reviews look garbled (Big5, say), save "
+    "it as UTF-8.": "文件不是 UTF-8 编码，已按 GBK 读取；如果评论显示为乱码（例如 Big5 编码），"
+    "请另存为 UTF-8。",
+    "The CSV file cannot be read ({reason}).": "无法读取 CSV 文件（{reason}）。",
+    "The CSV has no text column: name one of {names} (its columns are: {columns}).": "CSV 文件"
+    "中没有文本列：请把其中一列命名为 {names} 之一（现有的列：{columns}）。",
+    "The first line has no column name, so it was scored as a review too.": "第一行不是列名，"
+    "因此也作为一条评论打分。",
+    "No reviews found: put one review per line.": "没有找到评论：请每行放一条评论。",
+    "Only the first {limit:,} of {n:,} reviews were scored.": "{n:,} 条评论中只对前 {limit:,} "
+    "条打了分。",
+}
