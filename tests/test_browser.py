@@ -1,5 +1,6 @@
 """A person's view: Chromium (Debian's) driven by Playwright draws and uploads in the app."""
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -29,16 +30,33 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM}
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser(app_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(app_url)
+        yield browser
+        browser.close()
+
+
+@contextlib.contextmanager
+def browser_page(browser, url: str, locale: str = "en-US"):
+    """A page of the app in a fresh browser context whose language is `locale` (it sets
+    navigator.language and the Accept-Language of the page's requests)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    with browser_page(browser, app_url) as page:
         page.get_by_role("tab", name="Digits", exact=True).wait_for()
         yield page
-        browser.close()
 
 
 def active_panel(page):
@@ -162,3 +180,55 @@ def test_about_panel_opens_and_shows_the_training_curves(page):
     plot = panel.locator("[data-testid=plot], .vega-embed, canvas.marks").first
     plot.wait_for(timeout=20_000)
     assert panel.get_by_text("MNIST test").first.is_visible()
+
+
+def damaged_png(folder: Path) -> str:
+    path = folder / "damaged.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 100)
+    return str(path)
+
+
+def test_a_chinese_browser_sees_the_gallery_and_its_messages_in_chinese(browser, app_url, tmp_path):
+    with browser_page(browser, app_url, "zh-CN") as page:
+        for tab in ("手写数字", "CIFAR-10 图像分类", "中文情感分析"):
+            page.get_by_role("tab", name=tab, exact=True).wait_for(timeout=20_000)
+        panel = active_panel(page)
+        assert panel.get_by_text("画一个数字", exact=True).first.is_visible()
+        page.get_by_role("tab", name="CIFAR-10 图像分类", exact=True).click()
+        panel = active_panel(page)
+        assert panel.get_by_text("本项目训练（ResNet-18，只用 CIFAR-10）").first.is_visible()
+        panel.locator("input[type=file]").first.set_input_files(damaged_png(tmp_path))
+        page.get_by_text(re.compile("不是可读取的图片|图片文件已损坏")).first.wait_for(
+            timeout=20_000
+        )
+        panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
+        assert shown_label(panel, "猫 cat") == "猫 cat"  # the API still answers "cat"
+
+
+def test_an_english_browser_sees_english(browser, app_url, tmp_path):
+    with browser_page(browser, app_url, "en-US") as page:
+        page.get_by_role("tab", name="Digits", exact=True).wait_for(timeout=20_000)
+        assert active_panel(page).get_by_text("Draw a digit", exact=True).first.is_visible()
+        page.get_by_role("tab", name="CIFAR-10", exact=True).click()
+        panel = active_panel(page)
+        panel.locator("input[type=file]").first.set_input_files(damaged_png(tmp_path))
+        page.get_by_text(re.compile("not an image that can be read|damaged")).first.wait_for(
+            timeout=20_000
+        )
+
+
+def test_the_settings_language_picker_switches_our_strings_without_reloading(browser, app_url):
+    from models.common.loading import loaded_keys
+
+    with browser_page(browser, app_url, "en-US") as page:
+        page.get_by_role("tab", name="Digits", exact=True).wait_for(timeout=20_000)
+        page.evaluate("window.__not_reloaded = true")
+        models_before = loaded_keys()
+        page.get_by_role("button", name="Settings").click()
+        page.get_by_role("combobox").or_(page.get_by_role("listbox")).first.click()
+        page.get_by_role("option", name="简体中文").click()
+        page.keyboard.press("Escape")
+        page.get_by_role("tab", name="手写数字", exact=True).wait_for(timeout=20_000)
+        assert active_panel(page).get_by_text("画一个数字", exact=True).first.is_visible()
+        assert page.evaluate("window.__not_reloaded") is True
+        assert loaded_keys() == models_before

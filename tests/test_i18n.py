@@ -1,0 +1,115 @@
+"""Both languages complete: the same keys, every key the UI uses defined, every message the
+models raise translated, and any Accept-Language header answered (English by default)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from demos import i18n
+from demos.i18n import FLAT, en, language_of, localize, t, text, zh
+from models import MODELS
+from models.common.errors import InputError, Message
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_both_languages_define_the_same_keys_in_the_same_blocks():
+    assert en.STRINGS.keys() == zh.STRINGS.keys()
+    for block in en.STRINGS:
+        assert en.STRINGS[block].keys() == zh.STRINGS[block].keys(), block
+
+
+def test_every_tab_has_its_block_title_and_chinese_summary():
+    for name in MODELS:
+        assert {"title", "intro", "summary"} <= en.STRINGS[name].keys(), name
+
+
+def test_placeholders_match_between_languages():
+    import string
+
+    def fields(s: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(s) if name}
+
+    for key, english in FLAT["en"].items():
+        assert fields(english) == fields(FLAT["zh"][key]), key
+    for template, chinese in zh.MESSAGES.items():
+        assert fields(template) == fields(chinese), template
+
+
+def keys_used_in_ui() -> set[str]:
+    """Every literal key passed to t() or text() in demos/ and app.py."""
+    used = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "demos").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("t", "text")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                used.add(node.args[0].value)
+    return used
+
+
+def test_every_key_the_ui_uses_exists_and_an_unknown_one_fails_at_build():
+    used = keys_used_in_ui()
+    assert len(used) > 40  # the scan finds the tabs' keys
+    assert used <= FLAT["en"].keys() and used <= FLAT["zh"].keys(), used - FLAT["en"].keys()
+    with pytest.raises(KeyError, match="no string 'digits.nope'"):
+        t("digits.nope")
+
+
+def message_templates() -> set[str]:
+    """Every literal English template the models raise or notice (InputError, Message)."""
+    found = set()
+    for path in sorted((ROOT / "models").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            name = getattr(node, "func", None) and getattr(node.func, "id", None)
+            if name in ("InputError", "Message") and node.args:
+                if isinstance(node.args[0], ast.Constant):
+                    found.add(node.args[0].value)
+                elif isinstance(node.args[0], ast.JoinedStr):
+                    raise AssertionError(f"{path}: an f-string message cannot be translated")
+    return found
+
+
+def test_every_message_the_models_raise_has_a_chinese_translation():
+    templates = message_templates()
+    assert len(templates) > 20
+    missing = templates - zh.MESSAGES.keys()
+    assert not missing, missing
+
+
+def test_a_model_message_is_shown_in_the_readers_language_with_its_values():
+    err = InputError("The file is over {mb} MB; upload a smaller one.", mb=25)
+    assert str(err) == "The file is over 25 MB; upload a smaller one."
+    assert localize(err.message, "zh") == "文件超过 25 MB，请上传小一些的文件。"
+    assert localize(err.message, "en") == str(err)
+    assert localize(Message("not translated {x}", x=1), "zh") == "not translated 1"
+    assert text("digits.looks_like", "zh", digit="7", p=0.98) == "看起来是 **7**（98%）。"
+
+
+@pytest.mark.parametrize(
+    "header, language",
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh"),
+        ("zh-TW", "zh"),
+        ("en-US,en;q=0.9,zh-CN;q=0.8", "en"),
+        ("fr-FR, zh;q=0.5", "zh"),  # French is not offered: the next choice is
+        ("de, fr;q=0.9", "en"),  # nothing we have: English
+        ("en;q=0.1, zh;q=0.9", "zh"),  # quality decides, not the order
+        ("zh;q=0", "en"),  # q=0 means "not this one"
+        ("", "en"),
+        (None, "en"),
+        (";;;,,q=x", "en"),
+        ("zh;q=abc, en", "en"),
+        ("*", "en"),
+    ],
+)
+def test_accept_language_picks_chinese_or_english_and_never_fails(header, language):
+    assert language_of(header) == language
+
+
+def test_outside_a_request_the_server_speaks_english():
+    assert i18n.request_language() == "en"
