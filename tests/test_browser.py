@@ -193,10 +193,10 @@ def test_a_chinese_browser_sees_the_gallery_and_its_messages_in_chinese(browser,
         for tab in ("手写数字", "CIFAR-10 图像分类", "中文情感分析"):
             page.get_by_role("tab", name=tab, exact=True).wait_for(timeout=20_000)
         panel = active_panel(page)
-        assert panel.get_by_text("画一个数字", exact=True).first.is_visible()
+        expect(panel.get_by_text("画一个数字", exact=True).first).to_be_visible()
         page.get_by_role("tab", name="CIFAR-10 图像分类", exact=True).click()
         panel = active_panel(page)
-        assert panel.get_by_text("本项目训练（ResNet-18，只用 CIFAR-10）").first.is_visible()
+        expect(panel.get_by_text("本项目训练（ResNet-18，只用 CIFAR-10）").first).to_be_visible()
         panel.locator("input[type=file]").first.set_input_files(damaged_png(tmp_path))
         page.get_by_text(re.compile("不是可读取的图片|图片文件已损坏")).first.wait_for(
             timeout=20_000
@@ -208,7 +208,7 @@ def test_a_chinese_browser_sees_the_gallery_and_its_messages_in_chinese(browser,
 def test_an_english_browser_sees_english(browser, app_url, tmp_path):
     with browser_page(browser, app_url, "en-US") as page:
         page.get_by_role("tab", name="Digits", exact=True).wait_for(timeout=20_000)
-        assert active_panel(page).get_by_text("Draw a digit", exact=True).first.is_visible()
+        expect(active_panel(page).get_by_text("Draw a digit", exact=True).first).to_be_visible()
         page.get_by_role("tab", name="CIFAR-10", exact=True).click()
         panel = active_panel(page)
         panel.locator("input[type=file]").first.set_input_files(damaged_png(tmp_path))
@@ -229,6 +229,6 @@ def test_the_settings_language_picker_switches_our_strings_without_reloading(bro
         page.get_by_role("option", name="简体中文").click()
         page.keyboard.press("Escape")
         page.get_by_role("tab", name="手写数字", exact=True).wait_for(timeout=20_000)
-        assert active_panel(page).get_by_text("画一个数字", exact=True).first.is_visible()
+        expect(active_panel(page).get_by_text("画一个数字", exact=True).first).to_be_visible()
         assert page.evaluate("window.__not_reloaded") is True
         assert loaded_keys() == models_before
