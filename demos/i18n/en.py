@@ -61,6 +61,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "A ResNet-18 trained here on CIFAR-10's 45,000 training photos; its accuracy "
         "on the CIFAR-10 test set is below.",
     },
+    "pets": {
+        "title": "Pets",
+        "intro": "Upload a photo of a cat or a dog: the pet is tinted and outlined, and the "
+        "mask comes back at the photo's own size. The network learned from 514 photos of "
+        "mostly three breeds (Abyssinian and Bengal cats, American bulldogs), so other breeds "
+        "and unusual scenes are harder for it; the pretrained option saw many more.",
+        "image": "Photo",
+        "examples": "Examples (scikit-image sample photos: a cat, and two with no pet)",
+        "trained": "trained here (encoder-decoder, Oxford-IIIT Pet subset)",
+        "pretrained": "pretrained: torchvision DeepLabV3, COCO/VOC cat + dog classes (needs "
+        "internet)",
+        "view": "Show",
+        "view_overlay": "pet highlighted",
+        "view_trimap": "trimap: pet / background / border",
+        "view_heat": "probability of pet (heat map)",
+        "overlay": "Segmentation",
+        "mask": "Mask (white = pet)",
+        "share": "Share of the photo that is pet (0-1)",
+        "summary": "An encoder-decoder network (an ImageNet-trained Darknet encoder and a "
+        "UNet-style decoder) trained here on Oxford-IIIT Pet photos to label every pixel as pet, "
+        "background or the border between them; its IoU on the test photos is below.",
+    },
     "sentiment": {
         "title": "中文情感 (Chinese sentiment)",
         "intro": "Type a Chinese review (hotel, shop, food, book...). The words are split by "

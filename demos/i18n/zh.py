@@ -56,6 +56,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "一个 ResNet-18，由本项目在 CIFAR-10 的 45,000 张训练图片上训练；下面是它在 "
         "CIFAR-10 测试集上的准确率。",
     },
+    "pets": {
+        "title": "宠物分割",
+        "intro": "上传一张猫或狗的照片：宠物会被着色并勾出轮廓，掩码按照片原尺寸返回。"
+        "网络只学习了 514 张照片，大多是三个品种（阿比西尼亚猫、孟加拉猫、美国斗牛犬），"
+        "因此其他品种和少见的场景对它更难；预训练选项见过多得多的照片。",
+        "image": "照片",
+        "examples": "示例（scikit-image 自带的照片：一只猫，两张没有宠物的照片）",
+        "trained": "本项目训练（编码器-解码器，Oxford-IIIT Pet 子集）",
+        "pretrained": "预训练：torchvision DeepLabV3，COCO/VOC 的猫 + 狗类别（需要联网）",
+        "view": "显示",
+        "view_overlay": "突出显示宠物",
+        "view_trimap": "三分图：宠物 / 背景 / 边界",
+        "view_heat": "宠物概率（热力图）",
+        "overlay": "分割结果",
+        "mask": "掩码（白色 = 宠物）",
+        "share": "宠物占照片的比例（0-1）",
+        "summary": "一个编码器-解码器网络（在 ImageNet 上训练过的 Darknet 编码器加 UNet 式解码器），"
+        "在本项目中用 Oxford-IIIT Pet 照片训练，把每个像素标为宠物、背景或两者之间的边界；"
+        "它在测试照片上的 IoU 见下方。",
+    },
     "sentiment": {
         "title": "中文情感分析",
         "intro": "输入一条中文评论（酒店、网购、外卖、图书……）。jieba 负责分词；红色的词把结果"
@@ -137,6 +157,15 @@ MESSAGES: dict[str, str] = {
     "看起来是空白的。请用深色笔在浅色纸上书写。",
     # models/cifar10
     "Unknown class {label!r}: pick one of {labels}.": "未知的类别 {label!r}：请从 {labels} 中选择。",
+    # models/common/images.py (image-to-image)
+    "The photo is {w0}x{h0} pixels; it was processed at {width}x{height} and the result "
+    "resized back.": "照片为 {w0}×{h0} 像素；已按 {width}×{height} 处理，结果再缩放回原尺寸。",
+    # models/pets
+    "The image is {width}x{height} pixels: too small to find a pet in (at least {n} pixels a "
+    "side).": "图片为 {width}×{height} 像素：太小，无法从中找出宠物（每边至少 {n} 像素）。",
+    "The pretrained model {model} could not be downloaded from download.pytorch.org (this needs "
+    "internet access). The model trained here still works.": "无法从 download.pytorch.org 下载"
+    "预训练模型 {model}（需要联网）。本项目训练的模型仍然可用。",
     # models/sentiment
     "Type or paste a review first.": "请先输入或粘贴一条评论。",
     "The text has {n:,} characters; only the first {limit:,} were read.": "文本共有 {n:,} 个"

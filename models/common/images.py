@@ -10,13 +10,14 @@ MAX_PIXELS).
 """
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from models.common.errors import InputError
+from models.common.errors import InputError, Message
 
 MAX_PIXELS = 8192 * 8192  # larger images are refused before decoding (decompression bombs)
 MAX_DECODED_PIXELS = 4096 * 4096  # non-JPEG limit: decoded in full, at most ~64 MB as RGBA
@@ -210,3 +211,108 @@ def overlay_heatmap(image: Image.Image, heat: np.ndarray, alpha: float = 0.5) ->
 
     colours = (colormaps["jet"](heat)[..., :3] * 255).astype(np.uint8)
     return Image.blend(image.convert("RGB"), Image.fromarray(colours), alpha)
+
+
+# Image-to-image: segmentation masks, style transfer and CycleGAN take a photo of any size and
+# mode and give back an image of the photo's size. `run_image_to_image` does that once for all:
+# resize to a long side (capped, with a notice), pad to the net's stride by reflection, run,
+# crop the padding off and resize the result to the photo's own resolution.
+
+MAX_WORK_SIDE = 1024  # longest side a net is run at: a 4000x3000 photo is processed at 1024x768
+
+
+def fit_long_side(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """(width, height) scaled so that the longer side is `long_side`, aspect kept, each >= 1."""
+    width, height = size
+    scale = long_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def pad_to_multiple(x: torch.Tensor, multiple: int) -> tuple[torch.Tensor, tuple[int, int]]:
+    """(N, C, H, W) padded at the bottom and right to multiples of `multiple` by reflection
+    (replicate where the image is too small to reflect); also the original (H, W) to crop back."""
+    h, w = x.shape[-2:]
+    pad_h, pad_w = -h % multiple, -w % multiple
+    if pad_h or pad_w:
+        mode = "reflect" if pad_h < h and pad_w < w else "replicate"
+        x = torch.nn.functional.pad(x, (0, pad_w, 0, pad_h), mode=mode)
+    return x, (h, w)
+
+
+def run_image_to_image(
+    image: Image.Image,
+    net: Callable[[torch.Tensor], torch.Tensor],
+    long_side: int,
+    multiple: int = 1,
+    max_side: int = MAX_WORK_SIDE,
+    out_size: tuple[int, int] | None = None,
+    mode: str = "bilinear",
+) -> tuple[torch.Tensor, Message | None]:
+    """`net` run on an RGB photo at `long_side` (None: the photo's own size, capped at
+    `max_side`), padded to `multiple`; its output (N, C, h, w) comes back cropped and resized to
+    `out_size` (width, height; default: the photo's size) as (C, H, W) float32 on the CPU.
+
+    The notice is None, or a message saying the photo was processed at a reduced size."""
+    rgb = image.convert("RGB") if image.mode != "RGB" else image
+    target = long_side if long_side is not None else max(rgb.size)
+    capped = target > max_side
+    target = min(target, max_side)
+    work = fit_long_side(rgb.size, target)
+    if work != rgb.size:
+        rgb = rgb.resize(work, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    x, (h, w) = pad_to_multiple(to_tensor(rgb)[None], multiple)
+    y = net(x)[..., :h, :w].float()
+    out_w, out_h = out_size or image.size
+    if (y.shape[-2], y.shape[-1]) != (out_h, out_w):
+        kwargs = {"align_corners": False} if mode in ("bilinear", "bicubic") else {}
+        y = torch.nn.functional.interpolate(y, size=(out_h, out_w), mode=mode, **kwargs)
+    notice = None
+    if capped:
+        notice = Message(
+            "The photo is {w0}x{h0} pixels; it was processed at {width}x{height} and the result "
+            "resized back.",
+            w0=image.width,
+            h0=image.height,
+            width=work[0],
+            height=work[1],
+        )
+    return y[0].cpu(), notice
+
+
+def mask_outline(mask: np.ndarray, width: int = 1) -> np.ndarray:
+    """The pixels of a boolean mask within `width` pixels of its edge (inside it)."""
+    from scipy.ndimage import binary_erosion
+
+    mask = np.asarray(mask, dtype=bool)
+    return mask & ~binary_erosion(mask, iterations=max(1, width), border_value=1)
+
+
+def overlay_mask(
+    image: Image.Image,
+    mask: np.ndarray,
+    colour: tuple[int, int, int] = (255, 64, 160),
+    alpha: float = 0.45,
+    outline: tuple[int, int, int] | None = (255, 255, 255),
+) -> Image.Image:
+    """An RGB image with `mask` (H, W, boolean, the image's size) tinted in `colour` and, if
+    `outline` is given, a crisp edge in that colour about 1/300 of the image's size wide."""
+    rgb = np.asarray(image.convert("RGB")).astype(np.float32)
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != rgb.shape[:2]:
+        raise ValueError(f"mask {mask.shape} does not match the image {rgb.shape[:2]}")
+    rgb[mask] = (1 - alpha) * rgb[mask] + alpha * np.asarray(colour, np.float32)
+    if outline is not None:
+        rgb[mask_outline(mask, max(1, round(max(mask.shape) / 300)))] = outline
+    return Image.fromarray(rgb.round().astype(np.uint8))
+
+
+def overlay_labels(
+    image: Image.Image,
+    labels: np.ndarray,
+    colours: list[tuple[int, int, int]],
+    alpha: float = 0.5,
+) -> Image.Image:
+    """An RGB image with each pixel blended with the colour of its label (H, W integers)."""
+    rgb = np.asarray(image.convert("RGB")).astype(np.float32)
+    tint = np.asarray(colours, np.float32)[np.asarray(labels)]
+    return Image.fromarray(((1 - alpha) * rgb + alpha * tint).round().astype(np.uint8))

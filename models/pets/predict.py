@@ -1,0 +1,84 @@
+"""Pet segmentation inference: any photo in, the pet mask at the photo's own resolution out.
+
+from models.pets.predict import segment
+result = segment("cat.jpg")      # Segmentation: mask (H, W) bool, probability, classes, pet_share
+
+The photo is resized to the net's long side (Config.image_size), padded to its stride, and the
+logits come back resized to the photo's size (models.common.images.run_image_to_image).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.common.device import to_net
+from models.common.errors import InputError, Message
+from models.common.images import ImageInput, open_image, run_image_to_image, to_rgb
+from models.pets import SPEC
+from models.pets.net import BACKGROUND, PET, STRIDE, PetNet
+
+MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
+MIN_SIDE = 16  # smaller images hold too little to segment
+THRESHOLD = 0.5  # pet where the probability of pet against background is above this
+
+
+@dataclass
+class Segmentation:
+    """What segment() finds, all at the resolution of the decoded photo `image`."""
+
+    image: Image.Image  # the photo as RGB
+    mask: np.ndarray  # (H, W) bool: pet
+    probability: np.ndarray  # (H, W) float32: probability of pet against background
+    classes: np.ndarray  # (H, W) uint8: the trimap prediction, 0 pet / 1 background / 2 border
+    pet_share: float  # share of the photo's pixels that are pet
+    notice: Message | None = None  # e.g. the photo was processed at a reduced size
+
+
+def get_model(variant: str = "default") -> PetNet:
+    return SPEC.get_model(variant)
+
+
+def load_photo(image: ImageInput) -> Image.Image:
+    """The RGB photo of any upload (InputError for unreadable, tiny or empty images)."""
+    photo = to_rgb(open_image(image, max_side=MAX_SIDE))
+    if min(photo.size) < MIN_SIDE:
+        raise InputError(
+            "The image is {width}x{height} pixels: too small to find a pet in (at least {n} "
+            "pixels a side).",
+            width=photo.width,
+            height=photo.height,
+            n=MIN_SIDE,
+        )
+    return photo
+
+
+def from_logits(
+    photo: Image.Image,
+    run: Callable[[torch.Tensor], torch.Tensor],
+    long_side: int,
+    multiple: int,
+) -> Segmentation:
+    """The Segmentation of `photo` by `run`, a function from a (1, 3, h, w) batch in [0, 1] to
+    (1, 3, h, w) logits over pet / background / border (the trained net, or the pretrained
+    model's logits mapped to those classes)."""
+    with torch.inference_mode():
+        logits, notice = run_image_to_image(photo, run, long_side, multiple)
+        probability = torch.sigmoid(logits[PET] - logits[BACKGROUND]).numpy()
+        classes = logits.argmax(0).to(torch.uint8).numpy()
+    mask = probability > THRESHOLD
+    return Segmentation(photo, mask, probability, classes, float(mask.mean()), notice)
+
+
+def segment(image: ImageInput, net: PetNet | None = None) -> Segmentation:
+    """The pet mask, probabilities and trimap classes of any photo, at its resolution."""
+    net = net or get_model()
+    photo = load_photo(image)
+    return from_logits(photo, lambda x: net(to_net(x, net)), net.cfg.image_size, STRIDE)
+
+
+def mask_image(mask: np.ndarray) -> Image.Image:
+    """The binary mask as an 8-bit image: white = pet, black = background."""
+    return Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), mode="L")
