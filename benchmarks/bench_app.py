@@ -91,9 +91,15 @@ def main() -> None:
     canvas = np.asarray(render(7, canvas=280, left=70, top=40, height=200, width=24))
     sketch = {"background": None, "layers": [], "composite": canvas}
     review = "房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"
+    from PIL import Image as PILImage
+
+    from models.pets.predict import segment as pets_segment
+
+    cat512 = PILImage.open(EXAMPLES[0]).convert("RGB").resize((512, 512))  # a 512x512 photo
     for name, fn in (
         ("digits", lambda: digits_predict(sketch)),
         ("cifar10", lambda: cifar10_predict(EXAMPLES[0])),
+        ("pets 512px", lambda: pets_segment(cat512)),
         ("sentiment", lambda: sentiment_predict(review)),
     ):
         p50, p95 = percentiles(fn, args.runs)

@@ -20,7 +20,7 @@ from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, overlay_heatmap, overlay_labels, overlay_mask
 from models.pets import SPEC, hub
 from models.pets import predict as pets
-from models.pets.predict import Segmentation, mask_image
+from models.pets.predict import Segmentation, mask_image, shrink
 
 TITLE = t("pets.title")
 TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
@@ -46,23 +46,15 @@ def segmentation(image: ImageInput, model: str) -> Segmentation:
     return hub.segment(image) if model == PRETRAINED else pets.segment(image)
 
 
-def for_display(image: Image.Image) -> Image.Image:
-    if max(image.size) <= DISPLAY_SIDE:
-        return image
-    small = image.copy()
-    small.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR)
-    return small
-
-
 def view(result: Segmentation, shown: str = OVERLAY) -> Image.Image:
-    """The photo with the pet tinted and outlined, the trimap classes, or the heat map."""
+    """The photo with the pet tinted and outlined, the trimap classes, or the heat map (at
+    most DISPLAY_SIDE large)."""
+    result = shrink(result, DISPLAY_SIDE)
     if shown == TRIMAP:
-        picture = overlay_labels(result.image, result.classes, TRIMAP_COLOURS)
-    elif shown == HEAT:
-        picture = overlay_heatmap(result.image, result.probability)
-    else:
-        picture = overlay_mask(result.image, result.mask)
-    return for_display(picture)
+        return overlay_labels(result.image, result.classes, TRIMAP_COLOURS)
+    if shown == HEAT:
+        return overlay_heatmap(result.image, result.probability)
+    return overlay_mask(result.image, result.mask)
 
 
 @gpu

@@ -229,3 +229,32 @@ def test_cifar10_gradcam_returns_a_heat_map_over_the_image(client):
     assert np.abs(np.asarray(top_map, dtype=float) - np.asarray(dog_map, dtype=float)).mean() > 1
     with pytest.raises(AppError, match="Upload an image"):
         client.predict(None, "top class", api_name="/cifar10_gradcam")
+
+
+def pets_weights_shipped() -> bool:
+    from models.pets import SPEC as pets
+
+    return pets.weights_path().is_file()
+
+
+@pytest.mark.skipif(not pets_weights_shipped(), reason="no shipped pets weights")
+def test_segment_pet_returns_the_mask_at_the_photos_size_then_the_overlay_and_share(
+    client, tmp_path
+):
+    from demos.pets import EXAMPLES as PET_EXAMPLES
+
+    assert (
+        "/segment_pet" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    )
+    cat = Image.open(PET_EXAMPLES[0])  # chelsea.png, a cat
+    odd = tmp_path / "cat.jpg"
+    cat.resize((301, 199)).convert("RGB").save(odd)
+    for path, size in ((PET_EXAMPLES[0], cat.size), (str(odd), (301, 199))):
+        mask_path, overlay_path, share = client.predict(handle_file(path), api_name="/segment_pet")
+        mask = np.asarray(Image.open(mask_path).convert("L"))
+        assert (mask.shape[1], mask.shape[0]) == size
+        assert set(np.unique(mask).tolist()) <= {0, 255}
+        assert Image.open(overlay_path).size == size
+        assert 0.2 < share < 0.95 and abs(share - (mask == 255).mean()) < 0.01
+    with pytest.raises(AppError, match="Upload an image first"):
+        client.predict(None, api_name="/segment_pet")

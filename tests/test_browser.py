@@ -232,3 +232,20 @@ def test_the_settings_language_picker_switches_our_strings_without_reloading(bro
         expect(active_panel(page).get_by_text("画一个数字", exact=True).first).to_be_visible()
         assert page.evaluate("window.__not_reloaded") is True
         assert loaded_keys() == models_before
+
+
+def test_uploading_a_cat_photo_on_pets_shows_the_overlay(page):
+    from demos.pets import EXAMPLES as PET_EXAMPLES
+    from models.pets import SPEC as pets
+
+    if not pets.weights_path().is_file():
+        pytest.skip("no shipped pets weights")
+    page.get_by_role("tab", name="Pets", exact=True).click()
+    panel = active_panel(page)
+    panel.locator("input[type=file]").first.set_input_files(PET_EXAMPLES[0])
+    overlay = panel.locator("[data-testid=image]", has_text="Segmentation").locator("img")
+    overlay.first.wait_for(timeout=30_000)
+    assert "gradio_api/file" in overlay.first.get_attribute("src")
+    mask = panel.locator("[data-testid=image]", has_text="Mask (white = pet)").locator("img")
+    mask.first.wait_for(timeout=10_000)
+    assert page.get_by_text("Error", exact=True).count() == 0

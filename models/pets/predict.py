@@ -16,12 +16,19 @@ from PIL import Image
 
 from models.common.device import to_net
 from models.common.errors import InputError, Message
-from models.common.images import ImageInput, open_image, run_image_to_image, to_rgb
+from models.common.images import (
+    ImageInput,
+    fit_long_side,
+    open_image,
+    run_image_to_image,
+    to_rgb,
+)
 from models.pets import SPEC
 from models.pets.net import BACKGROUND, PET, STRIDE, PetNet
 
 MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
 MIN_SIDE = 16  # smaller images hold too little to segment
+WORK_SIDE = 1024  # logits are resized to at most this long side; PIL scales further up
 THRESHOLD = 0.5  # pet where the probability of pet against background is above this
 
 
@@ -63,13 +70,35 @@ def from_logits(
 ) -> Segmentation:
     """The Segmentation of `photo` by `run`, a function from a (1, 3, h, w) batch in [0, 1] to
     (1, 3, h, w) logits over pet / background / border (the trained net, or the pretrained
-    model's logits mapped to those classes)."""
+    model's logits mapped to those classes). Logits are resized to at most WORK_SIDE; a larger
+    photo gets its probabilities and classes scaled up by PIL (fast, and no 3-channel float
+    copy of a 12-megapixel photo)."""
+    work = fit_long_side(photo.size, min(max(photo.size), WORK_SIDE))
     with torch.inference_mode():
-        logits, notice = run_image_to_image(photo, run, long_side, multiple)
+        logits, notice = run_image_to_image(photo, run, long_side, multiple, out_size=work)
         probability = torch.sigmoid(logits[PET] - logits[BACKGROUND]).numpy()
         classes = logits.argmax(0).to(torch.uint8).numpy()
+    if work != photo.size:
+        probability = np.asarray(
+            Image.fromarray(probability, mode="F").resize(photo.size, Image.Resampling.BILINEAR)
+        )
+        classes = np.asarray(Image.fromarray(classes).resize(photo.size, Image.Resampling.NEAREST))
     mask = probability > THRESHOLD
     return Segmentation(photo, mask, probability, classes, float(mask.mean()), notice)
+
+
+def shrink(result: Segmentation, max_side: int) -> Segmentation:
+    """The same segmentation at a long side of at most `max_side` (for display)."""
+    if max(result.image.size) <= max_side:
+        return result
+    size = fit_long_side(result.image.size, max_side)
+    probability = np.asarray(
+        Image.fromarray(result.probability, mode="F").resize(size, Image.Resampling.BILINEAR)
+    )
+    classes = np.asarray(Image.fromarray(result.classes).resize(size, Image.Resampling.NEAREST))
+    image = result.image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    mask = probability > THRESHOLD
+    return Segmentation(image, mask, probability, classes, result.pet_share, result.notice)
 
 
 def segment(image: ImageInput, net: PetNet | None = None) -> Segmentation:
