@@ -128,10 +128,10 @@ def training_summary(meta: dict) -> str:
             break
     if is_number(train.get("train_time_s")):
         parts.append(f"{train['train_time_s'] / 60:.0f} min")
-    text = ", ".join(parts) or "training recipe not recorded"
+    summary = ", ".join(parts) or "training recipe not recorded"
     if train.get("hardware"):
-        text += f" on {train['hardware']}"
-    return text + (f" (torch {train['torch']})" if train.get("torch") else "")
+        summary += f" on {train['hardware']}"
+    return summary + (f" (torch {train['torch']})" if train.get("torch") else "")
 
 
 def about_facts(spec: ModelSpec) -> list[str]:
