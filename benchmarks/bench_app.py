@@ -94,6 +94,9 @@ def main() -> None:
     from PIL import Image as PILImage
 
     from models.pets.predict import segment as pets_segment
+    from models.translation.predict import translate
+
+    TEN_WORDS = "I would like to book a table for two tonight."  # a 10-word sentence
 
     cat512 = PILImage.open(EXAMPLES[0]).convert("RGB").resize((512, 512))  # a 512x512 photo
     for name, fn in (
@@ -101,6 +104,8 @@ def main() -> None:
         ("cifar10", lambda: cifar10_predict(EXAMPLES[0])),
         ("pets 512px", lambda: pets_segment(cat512)),
         ("sentiment", lambda: sentiment_predict(review)),
+        ("translate greedy", lambda: translate(TEN_WORDS, "en-zh", beam=1)),
+        ("translate beam 4", lambda: translate(TEN_WORDS, "en-zh", beam=4)),
     ):
         p50, p95 = percentiles(fn, args.runs)
         print(f"latency {name:10s} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   ({args.runs} runs)")

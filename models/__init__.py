@@ -7,7 +7,7 @@ Each name is a package under models/ that declares itself in its __init__.py
 
 import importlib
 
-MODELS = ("digits", "cifar10", "pets", "sentiment")
+MODELS = ("digits", "cifar10", "pets", "sentiment", "translation")
 
 
 def get_spec(name: str):

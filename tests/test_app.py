@@ -258,3 +258,13 @@ def test_segment_pet_returns_the_mask_at_the_photos_size_then_the_overlay_and_sh
         assert 0.2 < share < 0.95 and abs(share - (mask == 255).mean()) < 0.01
     with pytest.raises(AppError, match="Upload an image first"):
         client.predict(None, api_name="/segment_pet")
+
+
+def test_translate_endpoint_translates_both_ways_and_detects_the_language(client):
+    english = client.predict("我喜欢喝茶。", "zh-en", api_name="/translate")
+    assert english and not re.search(r"[\u4e00-\u9fff]", english)
+    chinese = client.predict("I like tea.", "en-zh", api_name="/translate")
+    assert re.search(r"[\u4e00-\u9fff]", chinese)
+    assert client.predict("I like tea.", "auto", api_name="/translate") == chinese
+    with pytest.raises(AppError, match="Type or paste"):
+        client.predict("  ", "auto", api_name="/translate")

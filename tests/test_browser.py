@@ -249,3 +249,13 @@ def test_uploading_a_cat_photo_on_pets_shows_the_overlay(page):
     mask = panel.locator("[data-testid=image]", has_text="Mask (white = pet)").locator("img")
     mask.first.wait_for(timeout=10_000)
     assert page.get_by_text("Error", exact=True).count() == 0
+
+
+def test_typing_a_sentence_shows_its_translation_and_attention(page):
+    page.get_by_role("tab", name="中文 ↔ English", exact=True).click()
+    panel = active_panel(page)
+    panel.get_by_label("Text", exact=True).fill("Where is the nearest train station?")
+    panel.get_by_role("button", name="Translate", exact=True).click()
+    output = panel.get_by_label("Translation", exact=True)
+    expect(output).to_have_value(re.compile(r"[\u4e00-\u9fff]"), timeout=30_000)
+    panel.locator("[data-testid=image] img").first.wait_for(timeout=20_000)  # the heat map

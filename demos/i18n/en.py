@@ -114,6 +114,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "trained here on Chinese reviews, averaged; the accuracy on ChnSentiCorp's dev set is "
         "below.",
     },
+    "translation": {
+        "title": "中文 ↔ English",
+        "intro": "Type Chinese or English: the model translates it into the other language "
+        "(pick the direction, or let it detect the language). Longer text is split into "
+        "sentences, translated together and joined back.",
+        "summary": "A Transformer encoder-decoder trained here, in both directions at once, on "
+        "about 30,000 Tatoeba sentence pairs and a microblog sample; below: BLEU and chrF on a "
+        "Tatoeba test split that shares no sentence with training.",
+        "trained": "Trained here (Transformer, both directions)",
+        "pretrained": "Pretrained, from the Hugging Face Hub: Helsinki-NLP opus-mt "
+        "(needs internet)",
+        "auto": "Detect the language",
+        "source": "Text",
+        "placeholder": "e.g. 我们明天去公园。 or: Where is the station?",
+        "shift_enter": "Click Translate or press Shift+Enter.",
+        "direction": "Direction",
+        "beam": "Beam size (1 = greedy)",
+        "length_penalty": "Length penalty (higher favours longer translations)",
+        "translate": "Translate",
+        "examples": "Examples in both directions",
+        "output": "Translation",
+        "attention": "Attention: where the decoder looked",
+        "attention_help": "Each row is a subword the model wrote, each column a subword it "
+        "read (the first, `<2en>` or `<2zh>`, names the target language); darker cells got "
+        "more of the last decoder layer's cross-attention, averaged over its heads.",
+        "attention_trained_only": "The attention map is shown for the model trained here only.",
+    },
     "curves": {  # training log columns the About panels plot
         "train_loss": "training loss",
         "val_acc": "validation accuracy",

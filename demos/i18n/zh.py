@@ -105,6 +105,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "两个文本卷积网络（一个读 jieba 分出的词，一个读单字），由本项目在中文评论上"
         "训练，取平均；下面是它在 ChnSentiCorp 验证集上的准确率。",
     },
+    "translation": {
+        "title": "中文 ↔ English 翻译",
+        "intro": "输入中文或英文，模型把它翻译成另一种语言（可以选择方向，也可以自动识别语言）。"
+        "较长的文本会先分句，一起翻译后再拼接起来。",
+        "summary": "一个由本项目训练的 Transformer 编码器-解码器，同时学习两个方向，训练数据是约"
+        "三万对 Tatoeba 句子和一份微博语料样本；下面是它在 Tatoeba 测试集（与训练集没有共同的"
+        "句子）上的 BLEU 和 chrF。",
+        "trained": "本项目训练（Transformer，双向）",
+        "pretrained": "预训练模型，来自 Hugging Face Hub：Helsinki-NLP opus-mt（需要联网）",
+        "auto": "自动识别语言",
+        "source": "原文",
+        "placeholder": "例如：我们明天去公园。或者：Where is the station?",
+        "shift_enter": "点击“翻译”或按 Shift+Enter。",
+        "direction": "方向",
+        "beam": "束搜索宽度（1 = 贪心解码）",
+        "length_penalty": "长度惩罚（越大越偏向较长的译文）",
+        "translate": "翻译",
+        "examples": "两个方向的示例",
+        "output": "译文",
+        "attention": "注意力：解码器在看哪里",
+        "attention_help": "每一行是模型写出的一个子词，每一列是它读入的一个子词（第一个 `<2en>` "
+        "或 `<2zh>` 表示目标语言）；颜色越深，最后一层解码器的交叉注意力（各头平均）越多。",
+        "attention_trained_only": "注意力图只对本项目训练的模型显示。",
+    },
     "curves": {
         "train_loss": "训练损失",
         "val_acc": "验证集准确率",
@@ -166,6 +190,30 @@ MESSAGES: dict[str, str] = {
     "The pretrained model {model} could not be downloaded from download.pytorch.org (this needs "
     "internet access). The model trained here still works.": "无法从 download.pytorch.org 下载"
     "预训练模型 {model}（需要联网）。本项目训练的模型仍然可用。",
+    # models/translation
+    "Type or paste some Chinese or English text first.": "请先输入或粘贴一段中文或英文。",
+    "The text has {n:,} characters; only the first {limit:,} were translated.": "文本共有 "
+    "{n:,} 个字符，只翻译了前 {limit:,} 个。",
+    "There is nothing to translate here: type Chinese or English words.": "这里没有可翻译的"
+    "内容：请输入中文或英文。",
+    "Unknown direction {direction}: use auto, zh-en or en-zh.": "未知的翻译方向 {direction}："
+    "请用 auto、zh-en 或 en-zh。",
+    "The text mixes Chinese and English; it was translated as one language, so words of the "
+    "other may come out garbled.": "这段文字混合了中文和英文；它被当作一种语言翻译，另一种语言"
+    "的词可能译得很乱。",
+    "This does not look like Chinese: choose English→中文 or auto.": "这看起来不像中文：请选择"
+    " English→中文 或自动识别。",
+    "This does not look like English: choose 中文→English or auto.": "这看起来不像英文：请选择"
+    " 中文→English 或自动识别。",
+    "The text has {n} sentences; only the first {limit} were translated.": "文本共有 {n} 句，"
+    "只翻译了前 {limit} 句。",
+    "Beam size and length penalty must be numbers.": "束搜索宽度和长度惩罚必须是数字。",
+    "Beam size must be 1 to {max_beam} and length penalty 0 to 2.": "束搜索宽度必须在 1 到 "
+    "{max_beam} 之间，长度惩罚在 0 到 2 之间。",
+    "Unknown model {model}: use trained or pretrained.": "未知的模型 {model}：请用 trained 或 "
+    "pretrained。",
+    "A sentence over {limit} subwords long was cut; end sentences with punctuation to have all "
+    "of it translated.": "有一句超过 {limit} 个子词，被截断了；用标点结束每个句子，就能完整翻译。",
     # models/sentiment
     "Type or paste a review first.": "请先输入或粘贴一条评论。",
     "The text has {n:,} characters; only the first {limit:,} were read.": "文本共有 {n:,} 个"

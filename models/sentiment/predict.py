@@ -22,13 +22,13 @@ import torch
 from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
+from models.common.text import looks_chinese
 from models.common.weights import WeightsError
 from models.sentiment import SPEC
 from models.sentiment.net import LABELS, BiLSTMAttention, TextCNN, pad
-from models.sentiment.text import Vocab, cjk_ratio, normalize, tokenize, units
+from models.sentiment.text import Vocab, normalize, tokenize, units
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
-MIN_CJK = 0.3  # below this share of Chinese characters the text is flagged as not Chinese
 LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
 IG_STEPS = 32  # Riemann steps of Integrated Gradients
 VIEWS = SPEC.variants  # weight files whose logits are averaged: words, characters
@@ -110,10 +110,6 @@ class Analysis:
     @property
     def label(self) -> str:
         return max(self.probs, key=self.probs.get)
-
-
-def looks_chinese(text: str) -> bool:
-    return cjk_ratio(text) >= MIN_CJK
 
 
 def prepare(text: str | None) -> tuple[str, list[str]]:

@@ -1,0 +1,70 @@
+"""Text helpers every text tab shares: the language check and sentence splitting for Chinese
+and English.
+
+    looks_chinese("房间很干净")                  # True: at least 30 % Chinese characters
+    language("Where is the station?")          # "en"
+    split_sentences("你好！今天天气很好。Hi. How are you?")
+    # ["你好！", "今天天气很好。", "Hi.", "How are you?"]
+"""
+
+import re
+
+MIN_CJK = 0.3  # at least this share of Chinese characters (spaces aside) reads as Chinese
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# A sentence ends after Chinese 。！？； or …… (closing quotes and brackets stay with it), or after
+# English . ! ? (and closing quotes) followed by a space; a line break ends one too.
+_ZH_END = r"[。！？；!?]+|…+"
+_CLOSE = r"[”’\"'」』）)】]*"
+_BOUNDARY = re.compile(rf"(?:{_ZH_END}){_CLOSE}|(?<=[.!?]){_CLOSE}(?=\s)|\n+")
+# A full stop after these does not end an English sentence.
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "no", "jr", "sr"}
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of Chinese characters among the non-space characters."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(bool(_CJK.match(c)) for c in chars) / max(len(chars), 1)
+
+
+def looks_chinese(text: str) -> bool:
+    return cjk_ratio(text) >= MIN_CJK
+
+
+def language(text: str) -> str:
+    """ "zh" if the text looks Chinese, else "en"."""
+    return "zh" if looks_chinese(text) else "en"
+
+
+def mixed_languages(text: str, share: float = 0.15) -> bool:
+    """Whether both Chinese characters and Latin letters make up a fair share of the text."""
+    chars = [c for c in text if not c.isspace()]
+    n = max(len(chars), 1)
+    cjk = sum(bool(_CJK.match(c)) for c in chars) / n
+    latin = sum(bool(_LATIN.match(c)) for c in chars) / n
+    return cjk >= share and latin >= share
+
+
+def _ends_abbreviation(piece: str) -> bool:
+    words = piece.rstrip().split()
+    return bool(words) and words[-1].rstrip(".").lower() in ABBREVIATIONS and piece.endswith(".")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text's sentences in order, trimmed, none empty (a text without an end mark is one
+    sentence)."""
+    sentences, start, pending = [], 0, ""
+    for match in _BOUNDARY.finditer(text):
+        piece = pending + text[start : match.end()]
+        start = match.end()
+        if _ends_abbreviation(piece):
+            pending = piece
+            continue
+        pending = ""
+        if piece.strip():
+            sentences.append(piece.strip())
+    rest = (pending + text[start:]).strip()
+    if rest:
+        sentences.append(rest)
+    return sentences

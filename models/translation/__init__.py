@@ -1,0 +1,23 @@
+"""Translation between Chinese and English: one Transformer trained here in both directions."""
+
+from models.common.spec import Metric, ModelSpec
+from models.translation.net import Config, build_net
+
+SPEC = ModelSpec(
+    name="translation",
+    architecture="Transformer encoder-decoder (pre-norm, 3 + 3 layers, d_model 256, 4 heads, "
+    "feed-forward 1024, sinusoidal positions, tied embeddings) over one shared 8k-piece "
+    "sentencepiece vocabulary; a target-language tag on the source selects the direction; "
+    "greedy or beam-search decoding with a length penalty",
+    training_data="Tatoeba English-Chinese pairs (cmn.txt) less a validation and a test split "
+    "that share no sentence with training, plus the UM-Corpus microblog sample; both directions",
+    build=lambda config: build_net(Config.from_dict(config)),
+    metrics=(
+        Metric("bleu_zh_en", "BLEU zh→en", "points"),
+        Metric("bleu_en_zh", "BLEU en→zh", "points"),
+        Metric("chrf_zh_en", "chrF zh→en", "points"),
+        Metric("chrf_en_zh", "chrF en→zh", "points"),
+    ),
+    curves=("train_loss", "val_loss", "val_bleu"),
+    half_on_gpu=False,  # beam scores add many log-probabilities: kept in fp32
+)
