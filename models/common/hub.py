@@ -5,6 +5,7 @@ else downloaded. Without internet they cannot be, and the tab says so and keeps 
 not be had is not tried again for RETRY_AFTER_S seconds, so an offline choice answers at once.
 """
 
+import logging
 import os
 import socket
 import threading
@@ -18,6 +19,7 @@ from models.common import loading
 from models.common.errors import Message, ModelUnavailable
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MAX_RESIDENT_HUB_MODELS = 1  # each is hundreds of MB: trying every choice must not keep them all
 RETRY_AFTER_S = 60.0  # how long a failed model id fails at once instead of probing the network
@@ -82,7 +84,11 @@ def load_pretrained(model_id: str, from_pretrained: Callable[[str, bool], T]) ->
         raise _failed(model_id)
     try:
         model = from_pretrained(model_id, False)
-    except (OSError, ValueError) as err:
+    except HubUnavailable:
+        raise  # (downloaded, but not the kind of model expected: its own message)
+    except Exception as err:  # OSError, ValueError, and the HTTP client's own errors, which
+        # transformers re-raises as they are (httpx2.ReadTimeout mid-download is no OSError)
+        log.warning("downloading %s failed", model_id, exc_info=True)
         raise _failed(model_id) from err
     _failed_at.pop(model_id, None)
     return model

@@ -26,7 +26,7 @@ from models.common.text import looks_chinese
 from models.common.weights import WeightsError
 from models.sentiment import SPEC
 from models.sentiment.net import LABELS, BiLSTMAttention, TextCNN, pad
-from models.sentiment.text import Vocab, normalize, tokenize, units
+from models.sentiment.text import Vocab, normalize, tokenize, units, valid_unicode
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
 LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
@@ -271,8 +271,11 @@ def csv_reviews(text: str) -> tuple[list[str], list[str]]:
 
 
 def limit_reviews(reviews: list[str]) -> tuple[list[str], list[str]]:
+    """At most MAX_BATCH_LINES reviews (a notice when cut), as valid Unicode: the batch table
+    echoes them."""
     if not reviews:
         raise InputError("No reviews found: put one review per line.")
+    reviews = [valid_unicode(review) for review in reviews]
     if len(reviews) > MAX_BATCH_LINES:
         return reviews[:MAX_BATCH_LINES], [
             Message(

@@ -60,9 +60,16 @@ _jieba_lock = threading.Lock()
 _jieba = None
 
 
+def valid_unicode(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: JSON can carry one ("\\ud800"), but no answer
+    that echoes the text could be sent (Gradio's orjson, like UTF-8, refuses them)."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits to ASCII), no BOM, single spaces, trimmed."""
-    text = unicodedata.normalize("NFKC", text.replace("\ufeff", ""))
+    """NFKC (full-width letters and digits to ASCII), no BOM, single spaces, trimmed; valid
+    Unicode."""
+    text = unicodedata.normalize("NFKC", valid_unicode(text).replace("\ufeff", ""))
     return _SPACES.sub(" ", text).strip()
 
 
