@@ -151,11 +151,19 @@ def build() -> None:
             )
         with gr.Column():
             output = gr.Textbox(
-                label=t("translation.output"), lines=4, interactive=False, buttons=["copy"]
+                label=t("translation.output"),
+                lines=4,
+                interactive=False,
+                buttons=["copy"],
+                elem_id="translation-output",
             )
             notes = gr.Markdown()
             heatmap = gr.Image(
-                label=t("translation.attention"), interactive=False, type="pil", buttons=[]
+                label=t("translation.attention"),
+                interactive=False,
+                type="pil",
+                buttons=[],
+                elem_id="translation-attention",
             )
             gr.Markdown(t("translation.attention_help"))
     about_panel(SPEC)

@@ -109,8 +109,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "中文 ↔ English 翻译",
         "intro": "输入中文或英文，模型把它翻译成另一种语言（可以选择方向，也可以自动识别语言）。"
         "较长的文本会先分句，一起翻译后再拼接起来。",
-        "summary": "一个由本项目训练的 Transformer 编码器-解码器，同时学习两个方向，训练数据是约"
-        "三万对 Tatoeba 句子和一份微博语料样本；下面是它在 Tatoeba 测试集（与训练集没有共同的"
+        "summary": "一个由本项目训练的 Transformer 编码器-解码器，同时学习两个方向，训练数据是"
+        "24,727 对 Tatoeba 句子和 4,999 对微博句子；下面是它在 Tatoeba 测试集（与训练集没有共同的"
         "句子）上的 BLEU 和 chrF。",
         "trained": "本项目训练（Transformer，双向）",
         "pretrained": "预训练模型，来自 Hugging Face Hub：Helsinki-NLP opus-mt（需要联网）",
@@ -159,6 +159,8 @@ MESSAGES: dict[str, str] = {
     "(they are decoded at reduced size): shrink it or save it as JPEG.": "图片为 "
     "{width}×{height} 像素。只有 JPEG 照片可以超过 {mp} 百万像素（它们会以缩小的尺寸解码）："
     "请缩小图片，或另存为 JPEG。",
+    "The image is over {mp} megapixels, the limit; shrink it first.": "图片超过了 {mp} 百万像素"
+    "的上限，请先缩小。",
     "This file is not an image that can be read (PNG, JPEG, WebP, ...).": "这个文件不是可读取的"
     "图片（PNG、JPEG、WebP 等）。",
     "The image file is damaged and cannot be decoded ({reason}).": "图片文件已损坏，无法解码"
@@ -237,6 +239,7 @@ MESSAGES: dict[str, str] = {
     "中没有文本列：请把其中一列命名为 {names} 之一（现有的列：{columns}）。",
     "The first line has no column name, so it was scored as a review too.": "第一行不是列名，"
     "因此也作为一条评论打分。",
+    "Send the reviews as a list of texts, one review each.": "请把评论作为文本列表发送，每条一项。",
     "No reviews found: put one review per line.": "没有找到评论：请每行放一条评论。",
     "Only the first {limit:,} of {n:,} reviews were scored.": "{n:,} 条评论中只对前 {limit:,} "
     "条打了分。",

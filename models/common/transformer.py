@@ -48,29 +48,47 @@ class MultiHeadAttention(nn.Module):
         self.kv = nn.Linear(d_model, 2 * d_model)
         self.out = nn.Linear(d_model, d_model)
 
-    def forward(
+    def keys_values(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Keys and values (N, H, S, D/H) of memory (N, S, D): computed once per source when
+        decoding step by step."""
+        n, s, _ = memory.shape
+        k, v = self.kv(memory).view(n, s, 2, self.heads, -1).unbind(2)
+        return k.transpose(1, 2), v.transpose(1, 2)
+
+    def attend(
         self,
         x: torch.Tensor,
-        memory: torch.Tensor,
-        mask: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        mask: torch.Tensor | None,
         need_weights: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Queries from x (N, T, D), keys and values from memory (N, S, D); `mask` broadcasts to
-        (N, H, T, S), True = may attend. Returns the output and, if asked, the weights
-        (N, H, T, S)."""
+        """Queries from x (N, T, D) over keys and values (N, H, S, D/H); `mask` broadcasts to
+        (N, H, T, S), True = may attend (None: all). Returns the output and, if asked, the
+        weights (N, H, T, S)."""
         n, t, d = x.shape
         q = self.q(x).view(n, t, self.heads, -1).transpose(1, 2)
-        k, v = self.kv(memory).view(n, memory.shape[1], 2, self.heads, -1).unbind(2)
-        k, v = k.transpose(1, 2), v.transpose(1, 2)
         if not need_weights:
             p = self.dropout if self.training else 0.0
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
             weights = None
         else:
             scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-            weights = scores.masked_fill(~mask, float("-inf")).softmax(-1)
+            if mask is not None:
+                scores = scores.masked_fill(~mask, float("-inf"))
+            weights = scores.softmax(-1)
             y = F.dropout(weights, self.dropout, self.training) @ v
         return self.out(y.transpose(1, 2).reshape(n, t, d)), weights
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        memory: torch.Tensor,
+        mask: torch.Tensor | None,
+        need_weights: bool = False,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Queries from x (N, T, D), keys and values from memory (N, S, D)."""
+        return self.attend(x, *self.keys_values(memory), mask, need_weights)
 
 
 class FeedForward(nn.Sequential):
@@ -120,6 +138,18 @@ class DecoderLayer(nn.Module):
         y, weights = self.cross_attn(self.norm2(x), memory, memory_mask, need_weights)
         x = x + self.drop(y)
         return x + self.drop(self.ff(self.norm3(x))), weights
+
+    def step(self, x: torch.Tensor, cache: dict, memory_mask: torch.Tensor) -> torch.Tensor:
+        """One new position x (N, 1, D), given `cache`: the keys and values of the positions
+        before it (extended here) and of the memory (from `start`)."""
+        h = self.norm1(x)
+        k, v = self.self_attn.keys_values(h)
+        if "k" in cache:
+            k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+        cache["k"], cache["v"] = k, v
+        x = x + self.self_attn.attend(h, k, v, None)[0]  # (every earlier position is visible)
+        x = x + self.cross_attn.attend(self.norm2(x), cache["mk"], cache["mv"], memory_mask)[0]
+        return x + self.ff(self.norm3(x))
 
 
 class Seq2Seq(nn.Module):
@@ -191,6 +221,26 @@ class Seq2Seq(nn.Module):
         memory, mask = self.encode(src)
         return self.decode(tgt, memory, mask)[0]
 
+    def start(self, memory: torch.Tensor) -> list[dict]:
+        """The decoding cache of step-by-step decoding: per decoder layer, the memory's keys
+        and values now, the decoded positions' as they come."""
+        caches = []
+        for layer in self.decoder:
+            mk, mv = layer.cross_attn.keys_values(memory)
+            caches.append({"mk": mk, "mv": mv})
+        return caches
+
+    def step(
+        self, tokens: torch.Tensor, position: int, caches: list[dict], memory_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """Next-token logits (N, V) after `tokens` (N,) at `position`: the same as the last row
+        of `decode` over the whole prefix, in time linear in its length (eval mode)."""
+        x = self.embedding(tokens[:, None]) * math.sqrt(self.d_model)
+        x = x + self.positions[position].to(x.dtype)
+        for layer, cache in zip(self.decoder, caches, strict=True):
+            x = layer.step(x, cache, memory_mask)
+        return (self.decoder_norm(x) @ self.embedding.weight.T)[:, 0]
+
 
 def smoothed_loss(
     logits: torch.Tensor, target: torch.Tensor, smoothing: float, pad_id: int = 0
@@ -212,10 +262,11 @@ def _cut(ids: list[int], eos: int) -> list[int]:
 def greedy(net: Seq2Seq, src: torch.Tensor, bos: int, eos: int, max_len: int) -> list[list[int]]:
     """The most likely next token at each step, for each source (N, S); ids without bos/eos."""
     memory, mask = net.encode(src)
+    caches = net.start(memory)
     out = torch.full((src.shape[0], 1), bos, dtype=torch.long, device=src.device)
     done = torch.zeros(src.shape[0], dtype=torch.bool, device=src.device)
-    for _ in range(min(max_len, net.max_positions - 1)):
-        logits = net.decode(out, memory, mask)[0][:, -1]
+    for position in range(min(max_len, net.max_positions - 1)):
+        logits = net.step(out[:, -1], position, caches, mask)
         token = logits.argmax(-1).masked_fill(done, eos)
         out = torch.cat([out, token[:, None]], 1)
         done |= token == eos
@@ -245,6 +296,7 @@ def beam_search(
     n, k = src.shape[0], beam
     memory, mask = net.encode(src)
     memory, mask = memory.repeat_interleave(k, 0), mask.repeat_interleave(k, 0)
+    caches = net.start(memory)
     seqs = torch.full((n * k, 1), bos, dtype=torch.long, device=src.device)
     scores = torch.full((n, k), float("-inf"), device=src.device)
     scores[:, 0] = 0.0  # all beams start identical: keep one of them
@@ -252,7 +304,7 @@ def beam_search(
     active = [True] * n
     steps = min(max_len, net.max_positions - 1)
     for step in range(steps):
-        logp = net.decode(seqs, memory, mask)[0][:, -1].float().log_softmax(-1)  # (N*K, V)
+        logp = net.step(seqs[:, -1], step, caches, mask).float().log_softmax(-1)  # (N*K, V)
         vocab = logp.shape[-1]
         total = (scores[:, :, None] + logp.view(n, k, vocab)).view(n, -1)
         top, index = total.topk(min(2 * k, total.shape[1]), dim=1)  # (N, 2K)
@@ -287,6 +339,8 @@ def beam_search(
             break
         rows = (torch.arange(n, device=src.device)[:, None] * k + new_rows).view(-1)
         seqs = torch.cat([seqs[rows], new_tokens.view(-1, 1)], 1)
+        for cache in caches:  # each beam continues the history of the row it extends
+            cache["k"], cache["v"] = cache["k"][rows], cache["v"][rows]
         scores = new_scores
     results = []
     for i in range(n):

@@ -30,9 +30,9 @@ from models.translation.net import BOS, EOS
 
 TOKENIZER = "spm.model"  # the sentencepiece model beside the weights: <variant>.spm.model
 DIRECTIONS = ("auto", "zh-en", "en-zh")
-MAX_CHARS = 5000  # longer input is cut (with a notice)
-MAX_SENTENCES = 60  # at most this many sentences are translated (with a notice)
-MAX_SOURCE_PIECES = 100  # a longer sentence is cut to this many pieces (training saw <= 40)
+MAX_CHARS = 2000  # longer input is cut (with a notice): about a page
+MAX_SENTENCES = 40  # at most this many sentences are translated (with a notice)
+MAX_SOURCE_PIECES = 80  # a longer sentence is cut to this many pieces (training saw <= 40)
 MAX_BEAM = 8
 SOURCE_LANGUAGE = {"zh-en": "zh", "en-zh": "en"}
 TARGET_LANGUAGE = {"zh-en": "en", "en-zh": "zh"}
