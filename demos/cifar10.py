@@ -18,6 +18,7 @@ from demos.common import (
 from demos.i18n import label_names, localize, t
 from models.cifar10 import SPEC, hub
 from models.cifar10 import predict as cifar10
+from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
 
@@ -40,6 +41,8 @@ EXAMPLES = [
 
 
 def prediction(image: ImageInput, model: str) -> dict[str, float]:
+    if model not in (TRAINED, PRETRAINED):
+        raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
     return hub.predict(image) if model == PRETRAINED else cifar10.predict(image)
 
 

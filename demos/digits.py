@@ -3,6 +3,7 @@
 import gradio as gr
 import numpy as np
 import pandas as pd
+from gradio.components.image_editor import EditorData
 from PIL import Image
 
 from demos.common import (
@@ -72,12 +73,31 @@ def show_upload(image: dict | None) -> tuple:
     return outputs_for(digits.preprocess(uploaded_path(image, NO_UPLOAD)))
 
 
+def drawing(payload: dict | None, pad: gr.Sketchpad) -> dict | None:
+    """A Sketchpad's raw value as {"composite": image}. The browser sends its canvas as blobs,
+    which the component decodes; API clients send files, which models.common.images checks
+    before decoding (Gradio's own decoding would fail on a bad file with a generic error, and
+    decode a huge one in full first)."""
+    if not payload:
+        return None
+    if payload.get("id"):
+        try:
+            return pad.preprocess(EditorData(**payload))
+        except (OSError, ValueError, Image.DecompressionBombError) as err:
+            raise InputError(
+                "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
+            ) from err
+    composite = payload.get("composite")
+    return {"composite": composite.get("path") if isinstance(composite, dict) else composite}
+
+
 @gpu
 @user_errors
-def classify_sketch(sketch: dict | None) -> tuple:
-    """Live updates while drawing; an empty canvas is a prompt, not an error."""
+def classify_sketch(payload: dict | None, pad: gr.Sketchpad) -> tuple:
+    """Live updates while drawing; an empty canvas or an unreadable drawing is a prompt in the
+    status line, not an error."""
     try:
-        image28 = digits.preprocess(sketch)
+        image28 = digits.preprocess(drawing(payload, pad))
     except InputError as err:
         return None, None, bar_data(None), localize(err.message)
     return outputs_for(image28)
@@ -115,11 +135,16 @@ def build() -> None:
     about_panel(SPEC)
 
     outputs = [label, preview, bars, status]
+
+    def classify_drawing(payload: dict | None) -> tuple:
+        return classify_sketch(payload, sketch)
+
     sketch.change(
-        classify_sketch,
+        classify_drawing,
         sketch,
         outputs,
         api_name="digits_sketch",
+        preprocess=False,  # see drawing()
         show_progress="hidden",
         trigger_mode="always_last",
         **MODEL_CALLS,

@@ -9,6 +9,7 @@ import gradio as gr
 from demos import i18n
 from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, new_download, user_errors
 from demos.i18n import label_names, localize, t
+from models.common.errors import InputError
 from models.sentiment import SPEC, hub
 from models.sentiment import predict as sentiment
 
@@ -91,7 +92,9 @@ def score_table(reviews: list[str], choice: str = TRAINED) -> list[list]:
 @user_errors
 def batch_api(lines: list[str]) -> list[list]:
     """API /sentiment_batch: a list of reviews -> rows [text, label, p_positive]."""
-    reviews, _ = sentiment.limit_reviews([str(x).strip() for x in lines or [] if str(x).strip()])
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        raise InputError("Send the reviews as a list of texts, one review each.")
+    reviews, _ = sentiment.limit_reviews([x.strip() for x in lines if x.strip()])
     return score_table(reviews)
 
 

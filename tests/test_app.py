@@ -135,6 +135,29 @@ def test_a_server_path_that_was_not_uploaded_is_refused(app_url):
     assert "event: complete" in read and '"label": "cat"' in read
 
 
+def test_a_server_path_in_a_sketch_is_refused_too(app_url, tmp_path):
+    """The sketch event also reads API clients' files itself (preprocess=False): a drawing
+    naming a file on the server is refused, the same drawing uploaded is read."""
+    import httpx
+
+    seven = tmp_path / "seven.png"
+    render(7, canvas=280, left=70, top=40, height=200, width=24).save(seven)
+
+    def classify(path: str) -> str:
+        drawing = {"path": path, "meta": {"_type": "gradio.FileData"}}
+        data = {"data": [{"background": None, "layers": [], "composite": drawing}]}
+        call = httpx.post(f"{app_url}gradio_api/call/digits_sketch", json=data, timeout=30)
+        event = call.json()["event_id"]
+        return httpx.get(f"{app_url}gradio_api/call/digits_sketch/{event}", timeout=30).text
+
+    refused = classify(str(seven))
+    assert "event: error" in refused and '"label": "7"' not in refused
+    with seven.open("rb") as f:
+        uploaded = httpx.post(f"{app_url}gradio_api/upload", files={"files": f}, timeout=30)
+    read = classify(uploaded.json()[0])
+    assert "event: complete" in read and '"label": "7"' in read
+
+
 def test_huge_image_is_handled(client, tmp_path):
     huge = tmp_path / "huge.jpg"
     Image.new("RGB", (8000, 8000), (90, 140, 200)).save(huge, quality=40)

@@ -550,7 +550,7 @@ def test_the_pretrained_choices_say_they_need_internet_and_the_trained_model_ans
                 assert_answers(block_fn, default)
 
 
-# ---- regressions: the exact inputs these tests found (fixed, or xfail until fixed in demos/)
+# ---- regressions: the exact inputs these tests found, each fixed
 
 
 def test_batch_endpoint_answers_reviews_with_lone_surrogates():
@@ -576,16 +576,7 @@ def test_analysis_of_a_review_with_lone_surrogates_can_be_sent():
     "claimed",
     [
         (10_000, 10_000),  # 100 MP: over our 67 MP limit, under PIL's own bomb limit
-        pytest.param(
-            (30_000, 30_000),  # 900 MP: PIL's DecompressionBombError comes first
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="models.common.images._decode reports PIL's DecompressionBombError as "
-                "'not an image that can be read'; the fix needs a new message and its Chinese "
-                "translation (demos/i18n/zh.py, not ours to edit)",
-            ),
-        ),
+        (30_000, 30_000),  # 900 MP: PIL's own DecompressionBombError comes first
     ],
     ids=["100MP", "900MP"],
 )
@@ -603,12 +594,6 @@ def test_an_upload_over_the_pixel_limit_is_refused_as_too_large_not_as_unreadabl
             assert message and "megapixels" in message, f"/{api_name}: {message}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(OSError, Image.DecompressionBombError),
-    reason="demos bug: gr.Sketchpad's own preprocess decodes the files before classify_sketch "
-    "runs, and a file it cannot read fails there with Gradio's generic error",
-)
 @pytest.mark.parametrize(
     "sketch",
     [
@@ -624,13 +609,7 @@ def test_sketch_endpoint_says_what_is_wrong_with_an_unreadable_drawing(sketch, f
     assert_answers_or_explains(block_fn, [raw_value(sketch, files)])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="demos bug: batch_api iterates whatever JSON it gets; a number raises TypeError, "
-    "shown as 'Something went wrong on the server'",
-)
-@pytest.mark.parametrize("value", [5, 2.5, True])
+@pytest.mark.parametrize("value", [5, 2.5, True, "not a list", {"text": "好"}, [None, 3]])
 def test_batch_endpoint_says_what_is_wrong_with_a_value_that_is_not_a_list(value):
     assert_answers_or_explains(ENDPOINTS["sentiment_batch"], [value])
 
@@ -645,7 +624,10 @@ CLIENT_FILES = [
     ImageFile("I;16", (1, 4096), pattern="white"),
     ImageFile("RGB", (4097, 4096), pattern="white"),  # over the 16 MP limit of a PNG
 ]
-CLIENT_DRAWINGS = [  # files Gradio's Sketchpad preprocess can decode (see the xfail above)
+CLIENT_DRAWINGS = [  # (the sketch event reads API clients' files itself: see demos.digits.drawing)
+    OtherFile("text"),
+    OtherFile("bomb"),
+    ImageFile(format="PNG", damage="truncated"),
     ImageFile("I;16", (1, 4096), pattern="white"),
     ImageFile("P+t", (1, 1), "GIF"),
     ImageFile("RGB", (4097, 4096), pattern="white"),

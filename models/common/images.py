@@ -76,7 +76,12 @@ def _decode(path: Path, max_side: int) -> Image.Image:
         image.load()
     except InputError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError as err:  # so large that PIL refuses to open it
+        raise InputError(
+            "The image is over {mp} megapixels, the limit; shrink it first.",
+            mp=MAX_PIXELS // 10**6,
+        ) from err
+    except UnidentifiedImageError as err:
         raise InputError(
             "This file is not an image that can be read (PNG, JPEG, WebP, ...)."
         ) from err
