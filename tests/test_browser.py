@@ -243,11 +243,15 @@ def test_uploading_a_cat_photo_on_pets_shows_the_overlay(page):
     page.get_by_role("tab", name="Pets", exact=True).click()
     panel = active_panel(page)
     panel.locator("input[type=file]").first.set_input_files(PET_EXAMPLES[0])
-    overlay = panel.locator("[data-testid=image]", has_text="Segmentation").locator("img")
-    overlay.first.wait_for(timeout=30_000)
-    assert "gradio_api/file" in overlay.first.get_attribute("src")
-    mask = panel.locator("[data-testid=image]", has_text="Mask (white = pet)").locator("img")
-    mask.first.wait_for(timeout=10_000)
+
+    def output_image(label: str):
+        block = "div.block:has(> label[data-testid=block-label]:text-is('{}'))"
+        return panel.locator(block.format(label)).locator("img").first
+
+    overlay = output_image("Segmentation")
+    overlay.wait_for(timeout=30_000)
+    assert "gradio_api/file" in overlay.get_attribute("src")
+    output_image("Mask (white = pet)").wait_for(timeout=10_000)
     assert page.get_by_text("Error", exact=True).count() == 0
 
 
