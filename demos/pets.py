@@ -16,6 +16,7 @@ from demos.common import (
     user_errors,
 )
 from demos.i18n import localize, t
+from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, overlay_heatmap, overlay_labels, overlay_mask
 from models.pets import SPEC, hub
@@ -43,6 +44,8 @@ EXAMPLES = [
 
 
 def segmentation(image: ImageInput, model: str) -> Segmentation:
+    if model not in (TRAINED, PRETRAINED):
+        raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
     return hub.segment(image) if model == PRETRAINED else pets.segment(image)
 
 
