@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 import pandas as pd
+from gradio.utils import get_upload_folder
 
 from demos.i18n import DEFAULT, FLAT, localize, t, text
 from models.common.cards import (
@@ -67,6 +68,10 @@ def uploaded_path(payload: dict | str | None, missing: str = "common.no_image") 
     path = payload.get("path") if isinstance(payload, dict) else payload
     if not path:
         raise InputError(text(missing))
+    # Gradio checks a file it is told is FileData; a bare {"path": ...} in a raw API call
+    # reaches us as it is, so a file outside Gradio's upload folder is refused here too
+    if not Path(path).resolve().is_relative_to(Path(get_upload_folder()).resolve()):
+        raise InputError("Upload the image: a path on the server is not read.")
     return path
 
 

@@ -1,6 +1,9 @@
 """Shared fixtures: tiny weights written in the test, the real data dir, a running app."""
 
+import contextlib
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,21 @@ def hub_model_cached(model_id: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
+
+
+@contextlib.contextmanager
+def upload_folder():
+    """A fresh folder inside Gradio's upload folder: where the app accepts files as uploaded
+    (demos.common.uploaded_path refuses other server paths)."""
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder())
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=root, prefix="tests-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def free_port() -> int:

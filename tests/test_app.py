@@ -129,6 +129,15 @@ def test_a_server_path_that_was_not_uploaded_is_refused(app_url):
 
     refused = classify(EXAMPLES[0])
     assert "event: error" in refused and "cat" not in refused
+    # a bare {"path": ...} (no FileData meta) gets past Gradio's own check: the app refuses it
+    call = httpx.post(
+        f"{app_url}gradio_api/call/cifar10",
+        json={"data": [{"path": EXAMPLES[0]}, "trained"]},
+        timeout=30,
+    )
+    bare = call.json()["event_id"]
+    refused = httpx.get(f"{app_url}gradio_api/call/cifar10/{bare}", timeout=30).text
+    assert "event: error" in refused and "a path on the server is not read" in refused
     with open(EXAMPLES[0], "rb") as f:  # the same photo uploaded first is read
         uploaded = httpx.post(f"{app_url}gradio_api/upload", files={"files": f}, timeout=30)
     read = classify(uploaded.json()[0])

@@ -29,6 +29,7 @@ import app
 from models import MODELS
 from models.common import hub
 from models.common.paths import ROOT
+from tests.conftest import upload_folder
 from tests.test_properties import (
     CHOICES,
     ENDPOINTS,
@@ -54,9 +55,9 @@ except ImportError:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> Files:
-    with one_torch_thread():  # (see tests/test_properties.py)
-        yield Files(tmp_path_factory.mktemp("uploads"))
+def files() -> Files:
+    with one_torch_thread(), upload_folder() as folder:  # (see tests/test_properties.py)
+        yield Files(folder)
 
 
 @pytest.fixture(autouse=True)

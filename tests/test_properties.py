@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 
 import app
 from models import MODELS, get_spec
+from tests.conftest import upload_folder
 
 # PIL warns about the damaged and huge files these tests make, and gr.Warning outside a request
 # (the pretrained choices offline) is a UserWarning: all expected here
@@ -338,8 +339,9 @@ def offline():
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> Files:
-    return Files(tmp_path_factory.mktemp("uploads"))
+def files() -> Files:
+    with upload_folder() as folder:  # where the app reads uploads from
+        yield Files(folder)
 
 
 # ---- hypothesis strategies, one per component type
@@ -580,10 +582,8 @@ def test_analysis_of_a_review_with_lone_surrogates_can_be_sent():
     ],
     ids=["100MP", "900MP"],
 )
-def test_an_upload_over_the_pixel_limit_is_refused_as_too_large_not_as_unreadable(
-    claimed, files, tmp_path
-):
-    path = tmp_path / "huge.png"
+def test_an_upload_over_the_pixel_limit_is_refused_as_too_large_not_as_unreadable(claimed, files):
+    path = files.folder / f"huge-{claimed[0]}.png"
     path.write_bytes(png_claiming(*claimed))  # only the header: nothing is ever decoded
     for api_name in endpoints_with((gr.Image,)):
         block_fn = ENDPOINTS[api_name]

@@ -159,6 +159,7 @@ MESSAGES: dict[str, str] = {
     "(they are decoded at reduced size): shrink it or save it as JPEG.": "图片为 "
     "{width}×{height} 像素。只有 JPEG 照片可以超过 {mp} 百万像素（它们会以缩小的尺寸解码）："
     "请缩小图片，或另存为 JPEG。",
+    "Upload the image: a path on the server is not read.": "请上传图片：服务器上的路径不会被读取。",
     "The image is over {mp} megapixels, the limit; shrink it first.": "图片超过了 {mp} 百万像素"
     "的上限，请先缩小。",
     "This file is not an image that can be read (PNG, JPEG, WebP, ...).": "这个文件不是可读取的"
