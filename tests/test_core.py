@@ -21,11 +21,12 @@ class ToyConfig(NetConfig):
     use_dropout: bool = True
     name: str = "toy"
     steps: int = 3
+    pair: tuple[int, int] = (1, 2)
 
 
 def test_config_overrides_parse_each_fields_type():
     cfg = ToyConfig().with_overrides("widths=4/8/16, dropout=0, use_dropout=False,name=x,steps=7")
-    assert cfg == ToyConfig((4, 8, 16), 0.0, False, "x", 7)
+    assert cfg == ToyConfig((4, 8, 16), 0.0, False, "x", 7, (1, 2))
     assert ToyConfig().with_overrides("use_dropout=true").use_dropout is True
     assert ToyConfig().with_overrides("").widths == (8, 16)
 
@@ -38,6 +39,7 @@ def test_config_overrides_parse_each_fields_type():
         ("use_dropout=maybe", "not a boolean"),
         ("steps=2.5", "invalid literal"),
         ("widths=4/x", "invalid literal"),
+        ("pair=1/2/3", "expected 2 values"),
     ],
 )
 def test_config_overrides_refuse_unknown_keys_and_bad_values(text, message):
@@ -57,6 +59,8 @@ def test_train_parser_turns_config_flag_into_the_nets_config(capsys):
     args = parser.parse_args(["--config", "use_dropout=False,widths=2/2"])
     assert args.config == ToyConfig(widths=(2, 2), use_dropout=False)
     assert args.checkpoint.name == "toy.pt"
+    dry = parser.parse_args(["--dry-run"])  # never the real run's checkpoint or weights
+    assert dry.checkpoint.name == "toy-dry-run.pt" and dry.out != args.out
     with pytest.raises(SystemExit):
         parser.parse_args(["--config", "use_dropout=nope"])
     assert "not a boolean" in capsys.readouterr().err

@@ -53,9 +53,12 @@ def parse_value(text: str, hint: Any, current: Any, key: str) -> Any:
     """`text` as the type of a field (its annotation, else the type of its current value)."""
     origin = typing.get_origin(hint)
     if origin is tuple or isinstance(current, tuple):
-        args = [a for a in typing.get_args(hint) if a is not Ellipsis]
+        args = typing.get_args(hint)
         item = args[0] if args else type(current[0]) if current else str
-        return tuple(parse_value(part, item, None, key) for part in text.split("/") if part)
+        parsed = tuple(parse_value(part, item, None, key) for part in text.split("/") if part)
+        if args and Ellipsis not in args and len(parsed) != len(args):  # e.g. tuple[int, int]
+            raise ValueError(f"--config {key}={text!r}: expected {len(args)} values")
+        return parsed
     kind = hint if isinstance(hint, type) else type(current)
     try:
         if kind is bool:

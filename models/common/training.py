@@ -264,8 +264,12 @@ class TrainParser(argparse.ArgumentParser):
 
     def parse_args(self, args=None, namespace=None) -> argparse.Namespace:
         parsed = super().parse_args(args, namespace)
+        suffix = "" if parsed.variant == "default" else f"-{parsed.variant}"
+        if parsed.dry_run:  # a trial run never overwrites a real run's checkpoint or weights
+            suffix += "-dry-run"
+            if parsed.out == weights_dir(self.model):
+                parsed.out = Path("checkpoints") / "dry-run" / self.model
         if parsed.checkpoint is None:
-            suffix = "" if parsed.variant == "default" else f"-{parsed.variant}"
             parsed.checkpoint = Path("checkpoints") / f"{self.model}{suffix}.pt"
         if self.config is not None:
             try:

@@ -28,7 +28,9 @@ def save_weights(
         for k, v in state_dict.items()
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata={"meta": json.dumps(meta)})
+    tmp = path.with_suffix(".tmp")  # atomic: a running app never reads a half-written file
+    save_file(tensors, str(tmp), metadata={"meta": json.dumps(meta)})
+    tmp.replace(path)
 
 
 def read_meta(path: Path) -> dict:
