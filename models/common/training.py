@@ -267,8 +267,9 @@ class TrainParser(argparse.ArgumentParser):
         suffix = "" if parsed.variant == "default" else f"-{parsed.variant}"
         if parsed.dry_run:  # a trial run never overwrites a real run's checkpoint or weights
             suffix += "-dry-run"
-            if parsed.out == weights_dir(self.model):
-                parsed.out = Path("checkpoints") / "dry-run" / self.model
+        if parsed.out is None:
+            dry_run_out = Path("checkpoints") / "dry-run" / self.model
+            parsed.out = dry_run_out if parsed.dry_run else weights_dir(self.model)
         if parsed.checkpoint is None:
             parsed.checkpoint = Path("checkpoints") / f"{self.model}{suffix}.pt"
         if self.config is not None:
@@ -301,7 +302,9 @@ def base_parser(
     p.add_argument("--batch-size", type=int, default=batch_size, help="global batch size")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda | mps")
-    p.add_argument("--out", type=Path, default=weights_dir(model), help="weights folder")
+    p.add_argument(
+        "--out", type=Path, default=None, help="weights folder (default: models/MODEL/weights)"
+    )
     p.add_argument("--variant", default="default", help="file stem of the weights written")
     p.add_argument(
         "--checkpoint", type=Path, default=None, help="default: checkpoints/MODEL[-VARIANT].pt"
