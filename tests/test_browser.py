@@ -240,8 +240,6 @@ def test_uploading_a_cat_photo_on_pets_shows_the_overlay(page):
 
     if not pets.weights_path().is_file():
         pytest.skip("no shipped pets weights")
-    # an earlier test's error message may still be showing: let it go first
-    expect(page.get_by_text("Error", exact=True)).to_have_count(0, timeout=20_000)
     page.get_by_role("tab", name="Pets", exact=True).click()
     panel = active_panel(page)
     panel.locator("input[type=file]").first.set_input_files(PET_EXAMPLES[0])
@@ -254,7 +252,8 @@ def test_uploading_a_cat_photo_on_pets_shows_the_overlay(page):
     overlay.wait_for(timeout=30_000)
     assert "gradio_api/file" in overlay.get_attribute("src")
     output_image("Mask (white = pet)").wait_for(timeout=10_000)
-    assert page.get_by_text("Error", exact=True).count() == 0
+    # (this tab's outputs only: an earlier test left its damaged upload's errors in CIFAR-10's)
+    assert panel.get_by_text("Error", exact=True).count() == 0
 
 
 def test_typing_a_sentence_shows_its_translation_and_attention(page):
