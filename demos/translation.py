@@ -3,6 +3,7 @@ decoder's cross-attention as a heat map of source × target subwords."""
 
 import functools
 import io
+import threading
 
 import gradio as gr
 import numpy as np
@@ -38,8 +39,8 @@ CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "S
 CJK_FONT_FILES = ("wqy", "notosanscjk", "sourcehansans", "simhei")  # file names to look for
 
 
-@functools.cache
-def font_family() -> list[str]:
+@functools.cache  # (the first call adds fonts to matplotlib's manager: under a lock)
+def _font_family() -> list[str]:
     """A CJK-capable font for the heat map's axes when one is installed, then DejaVu Sans.
     Fonts installed after matplotlib built its font cache are found by file name."""
     from matplotlib import font_manager
@@ -50,6 +51,14 @@ def font_family() -> list[str]:
                 font_manager.fontManager.addfont(path)
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return [f for f in CJK_FONTS if f in installed] + ["DejaVu Sans"]
+
+
+_font_lock = threading.Lock()
+
+
+def font_family() -> list[str]:
+    with _font_lock:
+        return _font_family()
 
 
 def notices_of(notices: list[str]) -> str:
@@ -80,28 +89,25 @@ def block_attention(result: translation.Translation) -> translation.Attention | 
 
 
 def plot_attention(att: translation.Attention) -> Image.Image:
-    """The heat map (rows: pieces written, columns: pieces read) as an image."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """The heat map (rows: pieces written, columns: pieces read) as an image. Drawn on its own
+    Figure, not pyplot's global state: two requests may plot at once."""
+    from matplotlib.figure import Figure
 
     family = font_family()
     clean = [p.replace("▁", " ").strip() or "▁" for p in att.source]
     out = [p.replace("▁", " ").strip() or "▁" for p in att.target]
     width = min(14, 2 + 0.32 * len(clean))
     height = min(14, 1.8 + 0.3 * len(out))
-    with plt.rc_context({"font.family": family, "axes.unicode_minus": False}):
-        fig, ax = plt.subplots(figsize=(max(4, width), max(3, height)), dpi=100)
-        ax.imshow(att.weights, cmap="Blues", vmin=0, vmax=max(float(att.weights.max()), 1e-6))
-        ax.set_xticks(range(len(clean)), clean, rotation=60, ha="right", fontsize=9)
-        ax.set_yticks(range(len(out)), out, fontsize=9)
-        ax.set_xlabel("source (read)")
-        ax.set_ylabel("translation (written)")
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        plt.close(fig)
+    fig = Figure(figsize=(max(4, width), max(3, height)), dpi=100)
+    ax = fig.subplots()
+    ax.imshow(att.weights, cmap="Blues", vmin=0, vmax=max(float(att.weights.max()), 1e-6))
+    ax.set_xticks(range(len(clean)), clean, rotation=60, ha="right", fontsize=9, family=family)
+    ax.set_yticks(range(len(out)), out, fontsize=9, family=family)
+    ax.set_xlabel(i18n.text("translation.axis_source"), family=family)
+    ax.set_ylabel(i18n.text("translation.axis_target"), family=family)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     buffer.seek(0)
     return Image.open(buffer).convert("RGB")
 

@@ -116,6 +116,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "translation": {
         "title": "中文 ↔ English",
+        "axis_source": "source (read)",
+        "axis_target": "translation (written)",
         "intro": "Type Chinese or English: the model translates it into the other language "
         "(pick the direction, or let it detect the language). Longer text is split into "
         "sentences, translated together and joined back.",

@@ -107,6 +107,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "translation": {
         "title": "中文 ↔ English 翻译",
+        "axis_source": "原文（读入）",
+        "axis_target": "译文（写出）",
         "intro": "输入中文或英文，模型把它翻译成另一种语言（可以选择方向，也可以自动识别语言）。"
         "较长的文本会先分句，一起翻译后再拼接起来。",
         "summary": "一个由本项目训练的 Transformer 编码器-解码器，同时学习两个方向，训练数据是"
