@@ -8,10 +8,11 @@ import pytest
 import torch
 
 from models.common.errors import InputError
+from models.common.text import cjk_ratio
 from models.sentiment import hub
 from models.sentiment import predict as sentiment
 from models.sentiment.net import Config, TextCNN
-from models.sentiment.text import PAD, UNK, Vocab, cjk_ratio, normalize, tokenize, units
+from models.sentiment.text import PAD, UNK, Vocab, normalize, tokenize, units
 from tests.conftest import DATA, needs_data
 
 

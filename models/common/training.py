@@ -192,6 +192,11 @@ def read_log(path: Path) -> list[dict]:
     return rows
 
 
+def snapshot(net: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A copy of the net's weights on the CPU, e.g. the best epoch's, kept while training goes on."""
+    return {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+
+
 class TrainRun:
     """What surrounds each train.py's explicit loop: resuming from the checkpoint, a log row and
     a checkpoint per epoch, the weights and their header at the end.

@@ -20,7 +20,14 @@ from torchvision import tv_tensors
 from tqdm import tqdm
 
 from models.common.images import fit_long_side, pad_to_multiple
-from models.common.training import TrainRun, base_parser, recipe, split_indices, start_training
+from models.common.training import (
+    TrainRun,
+    base_parser,
+    recipe,
+    snapshot,
+    split_indices,
+    start_training,
+)
 from models.pets.data import cached_pairs
 from models.pets.metrics import pet_confusion, scores
 from models.pets.net import (
@@ -192,8 +199,7 @@ def main(argv: list[str] | None = None) -> None:
         epoch = run.step / steps_per_epoch
         val = validate(net, val_pairs, cfg.image_size, device)
         if val["pet_iou"] > best["val_iou"]:
-            state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-            best.update(val_iou=val["pet_iou"], epoch=epoch, state=state)
+            best.update(val_iou=val["pet_iou"], epoch=epoch, state=snapshot(net))
         train_loss = epoch_loss / max(batches, 1)
         run.end_epoch(
             epoch,

@@ -54,7 +54,6 @@ OPINION_PHRASES = [
     "下次还",
     "回头客",
 ]
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"\s+")
 _jieba_lock = threading.Lock()
 _jieba = None
@@ -71,12 +70,6 @@ def normalize(text: str) -> str:
     Unicode."""
     text = unicodedata.normalize("NFKC", valid_unicode(text).replace("\ufeff", ""))
     return _SPACES.sub(" ", text).strip()
-
-
-def cjk_ratio(text: str) -> float:
-    """Share of Chinese characters among the non-space characters."""
-    chars = [c for c in text if not c.isspace()]
-    return sum(bool(_CJK.match(c)) for c in chars) / max(len(chars), 1)
 
 
 def _tokenizer():

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from models.common.evaluation import accuracy
 from models.common.paths import artefact
-from models.common.training import TrainRun, base_parser, recipe, start_training
+from models.common.training import TrainRun, base_parser, recipe, snapshot, start_training
 from models.sentiment.data import Review, make_splits
 from models.sentiment.net import Config, build_net, pad
 from models.sentiment.predict import VOCAB
@@ -197,8 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         epoch = run.step / steps_per_epoch
         dev_acc = accuracy(net, by_length(dev_ids, dev_y), device)
         if dev_acc > run.extra["dev_acc"]:  # model selection on ChnSentiCorp dev
-            state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-            run.extra = {"dev_acc": dev_acc, "epoch": epoch, "state": state}
+            run.extra = {"dev_acc": dev_acc, "epoch": epoch, "state": snapshot(net)}
         train_loss = epoch_loss / max(batches, 1)
         run.end_epoch(epoch, train_loss=train_loss, val_acc=dev_acc, lr=schedule.get_last_lr()[0])
         progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}")
