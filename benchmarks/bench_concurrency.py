@@ -6,7 +6,8 @@ Launches the app (shipped weights) in this process, counts the model calls runni
 (every event in the "models" concurrency group is wrapped by a counter), and sends `--clients`
 concurrent gradio_client requests spread over the image tabs' slow Grad-CAM and the quick
 sentiment and digits endpoints. Prints the most model calls seen at once (the limit is
-demos.common.MODEL_CONCURRENCY), per-endpoint latency p50/p95 and the errors.
+demos.common.MODEL_CONCURRENCY), per-endpoint latency p50/p95 and the errors. With --long-job,
+also the digits latency while a "your own style" job runs (its own group, demos.common.LONG_JOBS).
 """
 
 import argparse
@@ -47,6 +48,11 @@ def main() -> None:
     p.add_argument("--clients", type=int, default=24, help="concurrent requests per round")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--limit", type=int, default=None, help="try another limit on model calls")
+    p.add_argument(
+        "--long-job",
+        action="store_true",
+        help="also: digits requests while a long job (/stylize_custom, 100 steps) runs",
+    )
     args = p.parse_args()
 
     import app
@@ -101,6 +107,7 @@ def main() -> None:
         with ThreadPoolExecutor(args.clients) as pool:
             list(pool.map(request, range(args.clients)))
     wall = time.perf_counter() - start
+    long_job = digits_during_long_job(url, calls["/digits"]) if args.long_job else None
     blocks.close()
 
     total = args.clients * args.rounds
@@ -111,6 +118,46 @@ def main() -> None:
             p50, p95 = statistics.median(times), float(np.percentile(times, 95))
             print(f"{name:18s} {len(times):4d} requests  p50 {p50:7.0f} ms  p95 {p95:7.0f} ms")
     print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:5]))
+    if long_job:
+        print(long_job)
+
+
+def digits_during_long_job(url: str, digits, requests: int = 20) -> str:
+    """Time `requests` digits calls, one after another, while a /stylize_custom job of 100
+    steps (the LONG_JOBS group, demos.common) runs: they must not wait for it."""
+    from demos.style import OWN_EXAMPLES
+
+    content, style = OWN_EXAMPLES[0]
+    client = Client(url, verbose=False)
+
+    def timed() -> list[float]:
+        times = []
+        for _ in range(requests):
+            t = time.perf_counter()
+            digits(client)
+            times.append(1000 * (time.perf_counter() - t))
+        return times
+
+    alone = timed()  # the same requests with nothing else running, for comparison
+    job = Client(url, verbose=False).submit(
+        handle_file(content), handle_file(style), 100, api_name="/stylize_custom"
+    )
+    start = time.perf_counter()
+    while job.status().code.name not in ("PROCESSING", "FINISHED"):  # it has started
+        time.sleep(0.05)
+    during = timed()
+    running = not job.done()
+    job.result()
+
+    def p50_p95(times: list[float]) -> str:
+        return f"p50 {statistics.median(times):.0f} ms, p95 {np.percentile(times, 95):.0f} ms"
+
+    return (
+        f"/digits, {requests} requests one after another: alone {p50_p95(alone)}; while a "
+        f"/stylize_custom job of 100 steps runs {p50_p95(during)} (the job was "
+        f"{'still running' if running else 'done'} after them; it took "
+        f"{time.perf_counter() - start:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 the one limit on model calls, the About panel."""
 
 import functools
+import inspect
 import logging
 import shutil
 import tempfile
@@ -46,12 +47,36 @@ MODEL_CONCURRENCY = 2  # model calls at once, all tabs together (this project's 
 MODEL_CALLS = dict(concurrency_id="models", concurrency_limit=MODEL_CONCURRENCY)
 
 
-def endpoint(fn: Callable, inputs, outputs, api_name: str, **kwargs) -> None:
+def endpoint(
+    fn: Callable, inputs, outputs, api_name: str, calls: dict = MODEL_CALLS, **kwargs
+) -> None:
     """An API endpoint `/api_name` for clients, on a button that is never shown: every tab
     declares its endpoints this way, with components' types (files through handle_file) and
-    the model calls' shared limit."""
+    the model calls' shared limit (`calls=LONG_JOBS` for a request that runs for many seconds)."""
     hidden = gr.Button(visible=False)
-    hidden.click(fn, inputs, outputs, api_name=api_name, **MODEL_CALLS, **kwargs)
+    hidden.click(fn, inputs, outputs, api_name=api_name, **calls, **kwargs)
+
+
+# Long jobs (an optimisation that runs for many seconds, e.g. "your own style"): their own
+# concurrency group, so they can never take the MODEL_CALLS slots the quick tabs answer in;
+# one at a time, others wait in the queue (and see their place in it).
+LONG_JOB_CONCURRENCY = 1
+LONG_JOBS = dict(concurrency_id="long_jobs", concurrency_limit=LONG_JOB_CONCURRENCY)
+
+
+def step_budget(maximum: int, value: int, label: str) -> gr.Slider:
+    """The slider a long job's step budget is picked with (1 to `maximum` steps)."""
+    return gr.Slider(1, maximum, value=value, step=1, label=label)
+
+
+def long_job(fn: Callable, inputs, outputs, start: gr.Button, stop: gr.Button, **kwargs):
+    """Wire a long job: `start` runs `fn`, a generator that yields intermediate outputs (and
+    may take a `progress=gr.Progress()` argument for the progress bar), in the LONG_JOBS group;
+    `stop` cancels it at once, leaving the last outputs it yielded on screen. Returns the run
+    event (e.g. to chain on it)."""
+    run = start.click(fn, inputs, outputs, api_visibility="private", **LONG_JOBS, **kwargs)
+    stop.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
+    return run
 
 
 def image_upload(**kwargs) -> gr.Image:
@@ -100,7 +125,10 @@ def new_download(name: str) -> Path:
 def user_errors(fn: Callable) -> Callable:
     """Turn input problems and broken weights into a clear message in the tab (gr.Error). Any
     other exception is a bug: its traceback goes to the server log under a short reference,
-    and the user sees that reference instead of Gradio's generic error."""
+    and the user sees that reference instead of Gradio's generic error. A generator function
+    (a long job's event) stays one, each of its steps handled alike."""
+    if inspect.isgeneratorfunction(fn):
+        return _user_errors_per_step(fn)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -118,6 +146,20 @@ def user_errors(fn: Callable) -> Callable:
             log.exception("unexpected error in %s [ref %s]", fn.__qualname__, reference)
             message = text("common.unexpected", ref=reference)
             raise gr.Error(message, print_exception=False) from None
+
+    return wrapper
+
+
+def _user_errors_per_step(fn: Callable) -> Callable:
+    """`user_errors` for a generator function: every step runs under the same handling."""
+    done = object()
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        steps = fn(*args, **kwargs)  # (runs nothing yet)
+        step = user_errors(functools.wraps(fn)(lambda: next(steps, done)))
+        while (item := step()) is not done:
+            yield item
 
     return wrapper
 

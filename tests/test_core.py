@@ -76,10 +76,10 @@ def test_every_model_declares_one_spec_that_tabs_and_commands_read():
         assert spec.name == name and spec.metrics and spec.variants
         assert callable(spec.entry_point("train")) and callable(spec.entry_point("evaluate"))
         assert demos.DEMOS[name].TITLE and callable(demos.DEMOS[name].build)
-    with pytest.raises(KeyError, match="unknown model 'style'"):
-        get_spec("style")
+    with pytest.raises(KeyError, match="unknown model 'cubism'"):
+        get_spec("cubism")
     with pytest.raises(SystemExit, match="usage: python -m models.train"):
-        run("train", ["style"])
+        run("train", ["cubism"])
 
 
 def test_the_device_is_decided_once_and_not_reread_from_the_environment(monkeypatch):

@@ -1,7 +1,7 @@
 """PetNet: an encoder-decoder for pet / background / border segmentation (Oxford-IIIT Pet trimaps).
 
-The encoder is Darknet "tiny" (the ImageNet classifier of ../shared/data/style/perceptual, its
-README gives the layer table this module follows, names included, so that file loads into
+The encoder is Darknet "tiny" (models.common.darknet: the ImageNet classifier of
+../shared/data/style/perceptual, names as its README gives them, so that file loads into
 `encoder` as it is). The decoder is a small UNet: at 1/8, 1/4 and 1/2 of the input it upsamples
 the coarser features (transposed conv), concatenates the encoder's features of that size
 (squeezed by a 1x1 conv) and mixes them with two 3x3 convs; the logits at 1/2 resolution are
@@ -20,33 +20,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from models.common.config import NetConfig
+from models.common.darknet import ConvBN, DarknetTiny, load_darknet
 
 CLASSES = ("pet", "background", "border")  # output channels; trimap value = index + 1
 PET, BACKGROUND, BORDER = range(3)
 IGNORE = 255  # target value of pixels outside the photo (padding, rotation corners)
 
-# Darknet tiny, features 0..18: ("conv", out channels, kernel) or ("pool",).
-DARKNET_TINY = (
-    ("conv", 16, 3),
-    ("pool",),
-    ("conv", 32, 3),
-    ("pool",),
-    ("conv", 16, 1),
-    ("conv", 128, 3),
-    ("conv", 16, 1),
-    ("conv", 128, 3),
-    ("pool",),
-    ("conv", 32, 1),
-    ("conv", 256, 3),
-    ("conv", 32, 1),
-    ("conv", 256, 3),
-    ("pool",),
-    ("conv", 64, 1),
-    ("conv", 512, 3),
-    ("conv", 64, 1),
-    ("conv", 512, 3),
-    ("conv", 128, 1),
-)
 # The feature indices whose outputs feed the decoder: 1/1, 1/2, 1/4, 1/8 and the 1/16 bottom.
 TAPS = (0, 2, 7, 12, 18)
 STRIDE = 16  # four 2x2 pools: inputs are padded to a multiple of this
@@ -58,45 +37,6 @@ class Config(NetConfig):
     skip: tuple[int, int, int] = (64, 32, 32)  # encoder features squeezed to these (1x1 conv)
     image_size: int = 224  # long side the photo is resized to before the net (predict)
     input_range: str = "0-1"  # RGB in [0, 1], no mean/std: Darknet's own preprocessing
-
-
-class ConvBN(nn.Module):
-    """Darknet's block: conv (no bias) -> BatchNorm (eps 1e-3) -> LeakyReLU(0.1)."""
-
-    def __init__(self, c_in: int, c_out: int, k: int):
-        super().__init__()
-        self.conv = nn.Conv2d(c_in, c_out, k, padding=k // 2, bias=False)
-        self.bn = nn.BatchNorm2d(c_out, eps=1e-3)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.leaky_relu(self.bn(self.conv(x)), 0.1)
-
-
-class DarknetTiny(nn.Module):
-    """The classifier's `features` (indices 0-18 of the README's table); `forward` returns the
-    outputs at TAPS. 2x2 pools with ceil_mode equal Keras 'same' padding on odd sizes."""
-
-    def __init__(self):
-        super().__init__()
-        layers, c = [], 3
-        for spec in DARKNET_TINY:
-            if spec[0] == "pool":
-                layers.append(nn.MaxPool2d(2, 2, ceil_mode=True))
-            else:
-                layers.append(ConvBN(c, spec[1], spec[2]))
-                c = spec[1]
-        self.features = nn.Sequential(*layers)
-
-    def channels(self) -> list[int]:
-        return [self.features[i].conv.out_channels for i in TAPS]
-
-    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
-        taps = []
-        for i, layer in enumerate(self.features):
-            x = layer(x)
-            if i in TAPS:
-                taps.append(x)
-        return taps
 
 
 class Up(nn.Module):
@@ -119,7 +59,7 @@ class PetNet(nn.Module):
     def __init__(self, cfg: Config = Config()):
         super().__init__()
         self.cfg = cfg
-        self.encoder = DarknetTiny()
+        self.encoder = DarknetTiny(TAPS)
         _, c2, c4, c8, c16 = self.encoder.channels()
         d8, d4, d2 = cfg.decoder
         s8, s4, s2 = cfg.skip
@@ -137,14 +77,7 @@ class PetNet(nn.Module):
 def load_encoder(net: PetNet, path) -> list[str]:
     """Copy the Darknet tiny ImageNet weights (safetensors, the README's names) into the encoder;
     returns the names loaded. The classifier conv is not used."""
-    from safetensors.torch import load_file
-
-    state = {k: v for k, v in load_file(str(path)).items() if k.startswith("features.")}
-    missing, unexpected = net.encoder.load_state_dict(state, strict=False)
-    real_missing = [k for k in missing if not k.endswith("num_batches_tracked")]
-    if real_missing or unexpected:
-        raise ValueError(f"{path}: missing {real_missing[:3]}, unexpected {unexpected[:3]}")
-    return sorted(state)
+    return load_darknet(net.encoder, path)
 
 
 def pet_probability(logits: torch.Tensor) -> torch.Tensor:

@@ -19,6 +19,7 @@ from torch import nn
 from torchvision import tv_tensors
 from tqdm import tqdm
 
+from models.common.darknet import DARKNET_FILE
 from models.common.images import fit_long_side, pad_to_multiple
 from models.common.training import (
     TrainRun,
@@ -41,7 +42,7 @@ from models.pets.net import (
     pet_probability,
 )
 
-ENCODER_FILE = Path("style/perceptual/darknet_tiny_imagenet.safetensors")  # under --data-dir
+ENCODER_FILE = DARKNET_FILE  # under --data-dir
 
 HYP = {
     "val_size": 64,  # trainval photos held out for choosing the epoch

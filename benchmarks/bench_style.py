@@ -1,0 +1,95 @@
+"""Speed and memory of the style tab on this machine (a benchmark, not a test): prints figures.
+
+    python -m benchmarks.bench_style [--runs 20] [--requests 50] [--threads 0]
+
+1. load time of a preset's network (first use);
+2. latency p50/p95 of a 512x512 photo through predict.stylize, for each preset's network;
+3. resident memory before and after --requests requests of mixed sizes (flat = no leak);
+4. "your own style": 256 px x 100 Gatys steps with Darknet tiny (the first step included).
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (Linux /proc), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise OSError("no VmRSS in /proc/self/status")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=20, help="timed requests per preset")
+    p.add_argument("--requests", type=int, default=50, help="requests for the memory check")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--gatys-steps", type=int, default=100)
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+    from PIL import Image
+
+    from demos.style import EXAMPLES, OWN_EXAMPLES
+    from models.style import SPEC, STYLES, gatys, predict
+
+    photo = Image.open(EXAMPLES[0]).convert("RGB").resize((512, 512))
+    for style in STYLES:
+        if not SPEC.weights_path(style).is_file():
+            print(f"{style}: no weights, skipped")
+            continue
+        t = time.perf_counter()
+        predict.get_model(style)
+        load_ms = 1000 * (time.perf_counter() - t)
+        predict.stylize(photo, style, 512)  # warm-up
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            predict.stylize(photo, style, 512)
+            times.append(1000 * (time.perf_counter() - t))
+        p50, p95 = statistics.median(times), float(np.percentile(times, 95))
+        print(
+            f"{style:14s} load {load_ms:6.0f} ms   512x512 p50 {p50:6.0f} ms   p95 {p95:6.0f} ms "
+            f"({args.runs} runs)"
+        )
+
+    sizes = [(512, 512), (1024, 768), (300, 200), (4000, 3000)]
+    rss = [rss_mb()]
+    for i in range(args.requests):
+        w, h = sizes[i % len(sizes)]
+        image = Image.new("RGB", (w, h), (40 + i, 90, 160))
+        predict.stylize(image, STYLES[i % len(STYLES)], (256, 512, 1024)[i % 3])
+        rss.append(rss_mb())
+    marks = sorted({0, 12, args.requests // 2, args.requests})  # 12: every size and style seen
+    print(
+        "RSS after n mixed requests (sizes up to 4000x3000, outputs 256-1024 px): "
+        + ", ".join(f"n={n}: {rss[n]:.0f} MB" for n in marks if n < len(rss))
+    )
+
+    content, style_image = (Image.open(path) for path in OWN_EXAMPLES[0])
+    t = time.perf_counter()
+    steps = gatys.run(content, style_image, args.gatys_steps)
+    first = next(steps)
+    last = deque(steps, maxlen=1)[0] if args.gatys_steps > 1 else first
+    print(
+        f"your own style: 256 px x {last.steps} steps in {time.perf_counter() - t:.1f} s "
+        f"(style loss {first.style_loss:.4f} at step 1, {last.style_loss:.4f} at the last; "
+        f"content loss {last.content_loss:.3f})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Style transfer: fast feed-forward style networks (Johnson et al.), one per preset style,
+trained here with a Darknet tiny perceptual loss; plus Gatys et al.'s optimisation for any
+style image."""
+
+from models.common.spec import Metric, ModelSpec
+from models.style.net import Config, TransformerNet
+
+STYLES = ("candy", "mosaic", "rain-princess", "udnie", "starry_night", "the_scream")
+
+SPEC = ModelSpec(
+    name="style",
+    architecture="Johnson et al.'s transformer network, slimmed: 9x9 conv, two stride-2 convs "
+    "(16/32/64 channels), 5 residual blocks, two nearest-upsample + conv layers, 9x9 conv; "
+    "reflection padding, instance norm; 0.42 M parameters per style",
+    training_data="1,980 natural 256x256 photos (20 more held out for the quality figure), "
+    "random crops and flips; the style painting of each preset",
+    build=lambda config: TransformerNet(Config.from_dict(config)),
+    metrics=(
+        Metric(
+            "style_ratio",
+            "x lower style loss than the unstyled photos' (the lowest of the presets; target 5)",
+            "number",
+        ),
+        Metric("style_loss", "style loss of the stylised photos (mean of the presets)", "loss"),
+        Metric("style_loss_photo", "style loss of the unstyled photos (mean)", "loss"),
+        Metric("content_loss", "content loss (mean)", "loss"),
+    ),
+    curves=("train_loss", "content_loss", "style_loss"),
+    variants=STYLES,
+    train_command="bash scripts/train_style_presets.sh",
+)

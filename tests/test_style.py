@@ -1,0 +1,327 @@
+"""Style transfer: the fast network and its losses, Gatys' optimisation, predict at any size and
+mode, the perceptual backbones (Darknet file, VGG through torchvision, offline), the long-job
+wrapper, training, shipped-weights quality and bad input."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from models.common import hub as common_hub
+from models.common.errors import InputError
+from models.common.hub import HubUnavailable
+from models.common.images import fit_long_side
+from models.common.training import read_log
+from models.common.weights import read_meta, save_weights
+from models.style import SPEC, STYLES, gatys, predict
+from models.style import perceptual as perceptual_nets
+from models.style.net import STRIDE, Config, TransformerNet, gram, style_loss
+from tests.conftest import DATA, needs_data
+
+TINY = Config(widths=(4, 4, 8), blocks=1)
+DARKNET = DATA / perceptual_nets.DARKNET_FILE
+
+
+@pytest.fixture
+def tiny_styles(tmp_path, monkeypatch, fresh_cache) -> Path:
+    """GALLERY_WEIGHTS_DIR with a small random-init network for every preset (untrained)."""
+    torch.manual_seed(0)
+    for style in STYLES:
+        cfg = Config(widths=TINY.widths, blocks=TINY.blocks, style=style)
+        path = tmp_path / "style" / f"{style}.safetensors"
+        save_weights(TransformerNet(cfg).state_dict(), path, {"config": cfg.to_dict()})
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def tiny_perceptual(depth: int = 4) -> perceptual_nets.Perceptual:
+    """A random conv net standing in for the ImageNet one: style layers 0 and 2, content 2."""
+    torch.manual_seed(0)
+    layers = [nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1), nn.ReLU()]
+    backbone = perceptual_nets.Backbone("tiny", (1, 3), 3, (1.0, 1.0))
+    return perceptual_nets.Perceptual(backbone, nn.Sequential(*layers[:depth]))
+
+
+def photo(width: int, height: int, mode: str = "RGB") -> Image.Image:
+    """A gradient with a dark disc, in `mode`."""
+    yy, xx = np.mgrid[:height, :width]
+    inside = ((xx - width / 2) / (width / 3)) ** 2 + ((yy - height / 2) / (height / 3)) ** 2 < 1
+    base = np.stack([xx * 255 // max(width, 1), yy * 255 // max(height, 1), 128 + 0 * xx], -1)
+    rgb = np.where(inside[..., None], (40, 30, 20), base).astype(np.uint8)
+    return Image.fromarray(rgb).convert(mode)
+
+
+def test_network_keeps_the_size_of_inputs_that_are_multiples_of_its_stride():
+    net = TransformerNet(TINY).eval()
+    with torch.no_grad():
+        y = net(torch.rand(2, 3, 9 * STRIDE, 13 * STRIDE))
+    assert y.shape == (2, 3, 9 * STRIDE, 13 * STRIDE)
+    shipped = sum(p.numel() for p in TransformerNet().parameters())
+    assert 300_000 < shipped < 600_000  # the slim default (16/32/64, 5 blocks)
+
+
+def test_module_names_follow_fast_neural_style_so_its_checkpoints_load():
+    names = TransformerNet(Config(widths=(32, 64, 128), blocks=5)).state_dict()
+    for key, shape in {
+        "conv1.conv2d.weight": (32, 3, 9, 9),
+        "in1.weight": (32,),
+        "conv3.conv2d.weight": (128, 64, 3, 3),
+        "res5.conv2.conv2d.weight": (128, 128, 3, 3),
+        "res1.in1.bias": (128,),
+        "deconv1.conv2d.weight": (64, 128, 3, 3),
+        "deconv3.conv2d.weight": (3, 32, 9, 9),
+    }.items():
+        assert tuple(names[key].shape) == shape, key
+
+
+def test_gram_matrix_matches_a_hand_computation():
+    # two channels over a 2x2 map: a = (1, 2, 3, 4), b = (0, 1, 0, 1)
+    f = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]], [[0.0, 1.0], [0.0, 1.0]]]])
+    expected = torch.tensor([[30.0, 6.0], [6.0, 2.0]]) / (2 * 2 * 2)  # F F^T / (C H W)
+    assert torch.allclose(gram(f)[0], expected)
+    loss = style_loss([f], [gram(f)], (1.0,))
+    assert loss.item() == 0.0
+
+
+def test_gatys_lowers_the_style_loss_in_a_few_steps_on_a_tiny_random_backbone():
+    net = tiny_perceptual()
+    steps = list(gatys.run(photo(40, 30), photo(30, 30, "L"), 8, net, size=32, hyp={"lr": 0.05}))
+    assert [s.step for s in steps] == list(range(1, 9))
+    assert steps[-1].style_loss < steps[0].style_loss
+    assert steps[0].content_loss < 1e-6 < steps[-1].content_loss  # it starts from the photo
+    assert steps[-1].picture.shape == (3, 24, 32)  # long side `size`, the photo's aspect
+    assert 0 <= steps[-1].picture.min() and steps[-1].picture.max() <= 1
+
+
+@pytest.mark.parametrize(
+    "size, mode",
+    [((97, 61), "RGB"), ((61, 97), "L"), ((333, 40), "RGBA"), ((16, 16), "P"), ((250, 251), "LA")],
+)
+def test_stylize_gives_the_photos_aspect_at_the_asked_long_side_for_any_mode(
+    tiny_styles, size, mode
+):
+    result = predict.stylize(photo(*size, mode), "mosaic", 256)
+    assert result.image.size == fit_long_side(size, 256) and result.image.mode == "RGB"
+    assert result.notice is None
+
+
+def test_strength_zero_gives_back_the_photo_and_one_the_network(tiny_styles):
+    image = photo(64, 48)
+    plain = np.asarray(predict.stylize(image, "candy", 256, strength=0).image, dtype=float)
+    expected = np.asarray(image.resize((256, 192), Image.Resampling.BILINEAR), dtype=float)
+    assert np.abs(plain - expected).mean() < 1.5
+    styled = np.asarray(predict.stylize(image, "candy", 256, strength=1).image, dtype=float)
+    assert np.abs(styled - expected).mean() > 5
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"style": "cubism"}, "Unknown style 'cubism'"),
+        ({"long_side": 128}, "between 256 and 1024"),
+        ({"long_side": 4096}, "between 256 and 1024"),
+        ({"strength": 1.5}, "between 0 and 1"),
+        ({"strength": "a lot"}, "between 0 and 1"),
+    ],
+)
+def test_out_of_range_choices_get_a_clear_message(tiny_styles, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        predict.stylize(photo(64, 48), **{"style": "candy", **kwargs})
+
+
+def test_tiny_thin_and_non_image_inputs_get_a_clear_message(tiny_styles, tmp_path):
+    with pytest.raises(InputError, match="too small to stylise"):
+        predict.stylize(photo(12, 40), "candy")
+    with pytest.raises(InputError, match="too thin"):
+        predict.stylize(photo(2000, 20), "candy", 256)
+    text = tmp_path / "style.png"
+    text.write_text("not a picture")
+    with pytest.raises(InputError, match="not an image"):
+        predict.load_photo(str(text), "style")
+    with pytest.raises(InputError, match="style image is 8x8"):
+        predict.load_photo(photo(8, 8), "style")
+    with pytest.raises(InputError, match="between 1 and 300"):
+        gatys.check_steps(0)
+
+
+def test_a_huge_photo_is_stylised_at_the_asked_size_quickly(tiny_styles):
+    big = Image.new("RGB", (4000, 3000), (120, 80, 40))
+    start = time.perf_counter()
+    result = predict.stylize(big, "udnie", 1024)
+    assert result.image.size == (1024, 768)
+    assert time.perf_counter() - start < 10
+
+
+def test_own_style_without_the_perceptual_file_says_what_it_needs(tmp_path, monkeypatch):
+    monkeypatch.setenv(perceptual_nets.PERCEPTUAL_ENV, str(tmp_path / "missing.safetensors"))
+    with pytest.raises(perceptual_nets.PerceptualUnavailable, match="GALLERY_PERCEPTUAL"):
+        perceptual_nets.darknet()
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\x00" * 64)
+    with pytest.raises(perceptual_nets.PerceptualUnavailable, match="unusable"):
+        perceptual_nets.darknet(broken)
+
+
+def fake_vgg(weights=None):
+    """torchvision's vgg19 shape of `features` (23 layers up to relu4_2), 4 channels wide."""
+    from types import SimpleNamespace
+
+    layers = [nn.Conv2d(3, 4, 3, padding=1)] + [
+        nn.Conv2d(4, 4, 3, padding=1) if i % 2 == 0 else nn.ReLU() for i in range(1, 23)
+    ]
+    return SimpleNamespace(features=nn.Sequential(*layers))
+
+
+def test_vgg_perceptual_loads_a_local_state_dict_and_is_offline_quickly(tmp_path, monkeypatch):
+    import torchvision
+    from safetensors.torch import save_file
+
+    from models.style import hub
+
+    monkeypatch.setattr(torchvision.models, "vgg19", fake_vgg)
+    state = {f"features.{k}": v for k, v in fake_vgg().features.state_dict().items()}
+    state["classifier.0.weight"] = torch.zeros(2, 2)  # in the file, not used
+    save_file(state, tmp_path / "vgg19.safetensors")
+    net = perceptual_nets.from_file(tmp_path / "vgg19.safetensors", "vgg19")
+    style_feats, content = net(torch.rand(1, 3, 16, 16))
+    assert len(style_feats) == 4 and content.shape == (1, 4, 16, 16)
+    monkeypatch.setenv(hub.VGG_ENV, str(tmp_path / "vgg19.safetensors"))
+    assert isinstance(hub.get_vgg("vgg19"), perceptual_nets.Perceptual)
+
+    monkeypatch.delenv(hub.VGG_ENV)
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))  # nothing cached
+    monkeypatch.setattr(common_hub, "hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr(common_hub, "_failed_at", {})
+    start = time.perf_counter()
+    with pytest.raises(HubUnavailable, match="needs internet access"):
+        hub.get_vgg("vgg19")
+    assert time.perf_counter() - start < 5
+
+
+def test_long_job_events_turn_errors_mid_run_into_messages():
+    import gradio as gr
+
+    from demos.common import user_errors
+
+    @user_errors
+    def job(n):
+        yield 1
+        if n:
+            raise InputError("The style strength must be between 0 and 1.")
+        yield 2
+
+    import inspect
+
+    assert inspect.isgeneratorfunction(job)  # Gradio streams it
+    assert list(job(0)) == [1, 2]
+    steps = job(1)
+    assert next(steps) == 1
+    with pytest.raises(gr.Error, match="between 0 and 1"):
+        next(steps)
+
+
+@needs_data("style", "photos")
+def test_train_dry_run_writes_loadable_weights_a_log_and_the_thumbnail(tmp_path, fresh_cache):
+    from models.style import train
+
+    out = tmp_path / "weights"
+    args = ["--variant", "udnie", "--dry-run", "--out", str(out), "--config", "widths=4/4/8"]
+    train.main([*args, "--checkpoint", str(tmp_path / "ck.pt")])
+    net = SPEC.build(read_meta(out / "udnie.safetensors")["config"])
+    assert isinstance(net, TransformerNet) and net.cfg.style == "udnie"
+    assert len(read_log(out / "udnie.log.jsonl")) >= 1
+    thumb = Image.open(out / "udnie.style.jpg")
+    assert max(thumb.size) <= 256 and (out / "udnie.style.jpg").stat().st_size < 40_000
+
+
+def shipped(style: str) -> bool:
+    return SPEC.weights_path(style).is_file()
+
+
+@needs_data("style", "photos")
+@pytest.mark.skipif(not DARKNET.is_file(), reason=f"no perceptual network at {DARKNET}")
+@pytest.mark.parametrize("style", ["candy", "the_scream"])
+def test_shipped_network_moves_photos_gram_statistics_toward_its_style(style, fresh_cache):
+    if not shipped(style):
+        pytest.skip(f"no shipped weights for {style}")
+    from models.style.evaluate import evaluate
+
+    result = evaluate(DATA, style, limit=3)
+    # CARD.md: 1.7-2.8x lower over the 20 held-out photos (target 5x: not reached), the first
+    # style layer (colours, strokes) 5-11x; floors on 3 of the photos
+    assert result["style_ratio"] > 1.3
+    first_layer = result["style_loss_photo_by_layer"][0] / result["style_loss_by_layer"][0]
+    assert first_layer > 2.5
+    assert result["content_loss"] < 1.5
+
+
+@pytest.mark.skipif(not DARKNET.is_file(), reason=f"no perceptual network at {DARKNET}")
+def test_own_style_at_256_px_runs_steps_quickly_with_darknet(fresh_cache):
+    net = gatys.get_perceptual("darknet")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # (two threads on this shared 2-core CPU spin in each other's way)
+    try:
+        run = gatys.run(photo(300, 200), photo(200, 200, "L"), 4, net)
+        next(run)  # the first step also sets up the kernels
+        start = time.perf_counter()
+        steps = list(run)
+    finally:
+        torch.set_num_threads(threads)
+    assert steps[-1].picture.shape == (3, 171, 256)
+    assert (time.perf_counter() - start) / 3 < 3  # a floor under load; the benchmark: CARD.md
+
+
+# The running app, through gradio_client (an API user's view of both modes).
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+@pytest.mark.skipif(not shipped("candy"), reason="no shipped candy weights")
+def test_stylize_endpoint_returns_the_photo_in_a_preset_style(client):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    from demos.style import EXAMPLES
+
+    cat = Image.open(EXAMPLES[0])  # chelsea.png, 451x300
+    path = client.predict(handle_file(EXAMPLES[0]), "candy", 320, 0.8, api_name="/stylize")
+    assert Image.open(path).size == fit_long_side(cat.size, 320)
+    with pytest.raises(AppError, match="Upload an image first"):
+        client.predict(None, "candy", 512, 1.0, api_name="/stylize")
+    with pytest.raises(AppError, match="Unknown style 'cubism'"):
+        client.predict(handle_file(EXAMPLES[0]), "cubism", 512, 1.0, api_name="/stylize")
+    with pytest.raises(AppError, match="between 256 and 1024"):
+        client.predict(handle_file(EXAMPLES[0]), "candy", 5000, 1.0, api_name="/stylize")
+
+
+@pytest.mark.skipif(not DARKNET.is_file(), reason=f"no perceptual network at {DARKNET}")
+def test_stylize_custom_endpoint_paints_with_any_style_image(client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    from demos.style import OWN_EXAMPLES
+
+    content, painting = OWN_EXAMPLES[0]  # astronaut.png (512x512), the Hubble deep field
+    path = client.predict(
+        handle_file(content), handle_file(painting), 2, api_name="/stylize_custom"
+    )
+    assert Image.open(path).size == (256, 256)
+    not_image = tmp_path / "style.png"
+    not_image.write_text("this is text, not a picture")
+    with pytest.raises(AppError, match="not an image"):
+        client.predict(
+            handle_file(content), handle_file(str(not_image)), 2, api_name="/stylize_custom"
+        )
+    with pytest.raises(AppError, match="Upload a style image too"):
+        client.predict(handle_file(content), None, 2, api_name="/stylize_custom")
+    with pytest.raises(AppError, match="between 1 and 300"):
+        client.predict(handle_file(content), handle_file(painting), 999, api_name="/stylize_custom")
