@@ -1,0 +1,75 @@
+"""Speed and memory of the CycleGAN tab's predict function on this machine (a benchmark, not a
+test): prints the generator's load time, p50/p95 latency for 256x256 and 512x512 photos
+(resizing, the net and the output image: what one request costs; the tab runs the net at
+Config.image_size, 256 px, and here also at 512 px for comparison), and peak RSS
+before and after 50 more requests (flat memory).
+
+    python -m benchmarks.bench_cyclegan [--runs 30] [--direction apple2orange] [--threads 2]
+"""
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=30)
+    p.add_argument("--direction", default="apple2orange")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from models.common import loading
+    from models.cyclegan import predict
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    start = time.perf_counter()
+    net = predict.get_model(args.direction)
+    print(
+        f"load {args.direction}: {time.perf_counter() - start:.2f} s "
+        f"(ngf {net.cfg.ngf}, {net.cfg.n_blocks} blocks, runs at long side {net.cfg.image_size})"
+    )
+    rng = np.random.default_rng(0)
+    for side, net_side in ((256, None), (512, None), (512, 512)):
+        photo = Image.fromarray(rng.integers(0, 255, (side, side, 3), dtype=np.uint8))
+        p50, p95 = percentiles(
+            lambda photo=photo, s=net_side: predict.translate(photo, args.direction, long_side=s),
+            args.runs,
+        )
+        at = net_side or net.cfg.image_size
+        print(f"{side}x{side} photo, net at {at} px: p50 {p50:.3f} s, p95 {p95:.3f} s")
+    before = peak_rss_mb()
+    photo = Image.fromarray(rng.integers(0, 255, (512, 512, 3), dtype=np.uint8))
+    for _ in range(50):
+        predict.translate(photo, args.direction)
+    print(f"peak RSS {before:.0f} MB, after 50 more 512 px requests {peak_rss_mb():.0f} MB")
+    loading.forget()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""CycleGAN tab: upload a photo, pick a direction (apple -> orange, horse -> zebra, ...) and get
+it translated beside the input; "round trip" also translates it back."""
+
+from pathlib import Path
+
+import gradio as gr
+import skimage
+
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    gpu,
+    image_upload,
+    uploaded_path,
+    user_errors,
+)
+from demos.i18n import localize, t
+from models.common.errors import InputError
+from models.common.hub import HubUnavailable
+from models.common.images import ImageInput
+from models.cyclegan import SPEC, hub
+from models.cyclegan import predict as cyclegan
+from models.cyclegan.data import reverse
+from models.cyclegan.predict import Translation
+
+TITLE = t("cyclegan.title")
+TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two kinds of generator
+MODELS = [(t("cyclegan.trained"), TRAINED), (t("cyclegan.pretrained"), PRETRAINED)]
+DIRECTIONS = [(t(f"cyclegan.{name}"), name) for name in SPEC.variants]  # API: apple2orange, ...
+ONE_WAY, ROUND_TRIP = "one way", "round trip"  # what the tab shows
+SHOWN = [(t("cyclegan.one_way"), ONE_WAY), (t("cyclegan.round_trip"), ROUND_TRIP)]
+
+# Sample photos that scikit-image ships in its wheel (no download). None shows an apple or a
+# horse: they show what the nets do to other scenes (the orange tabby, the coffee's colours).
+SAMPLES = Path(skimage.data.__file__).parent
+EXAMPLES = [str(SAMPLES / name) for name in ("chelsea.png", "coffee.png", "astronaut.png")]
+
+
+def translation(image: ImageInput, direction: str, model: str = TRAINED) -> Translation:
+    if model not in (TRAINED, PRETRAINED):
+        raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
+    if model == PRETRAINED:
+        return hub.translate(image, direction)
+    return cyclegan.translate(image, direction)
+
+
+@gpu
+@user_errors
+def translate(image: dict | None, direction: str, model: str = TRAINED):
+    """API /cyclegan: any image and a direction (apple2orange, orange2apple, horse2zebra,
+    zebra2horse) -> the translated image, at the input's aspect ratio (long side up to 512);
+    from the generator trained here or, with model="pretrained", the CycleGAN authors' own."""
+    return translation(uploaded_path(image), direction, model).image
+
+
+@gpu
+@user_errors
+def round_trip(image: dict | None, direction: str):
+    """API /cyclegan_round_trip: the image translated (generators trained here) and back again."""
+    there, back = cyclegan.round_trip(uploaded_path(image), direction)
+    return there.image, back.image
+
+
+@gpu
+@user_errors
+def show(image: dict | None, direction: str, model: str, shown: str = ONE_WAY):
+    """The tab's one event: the translation, the way back when asked, and any notice."""
+    if image is None:
+        return None, None, ""
+    try:
+        there = translation(uploaded_path(image), direction, model)
+    except HubUnavailable as err:
+        gr.Warning(localize(err.args[0]))
+        return None, None, localize(err.args[0])
+    back = None
+    if shown == ROUND_TRIP:
+        back = translation(there.image, reverse(direction), model).image
+    notice = localize(there.notice) if there.notice else ""
+    return there.image, back, notice
+
+
+def build() -> None:
+    gr.Markdown(t("cyclegan.intro"))
+    with gr.Row():
+        with gr.Column():
+            image = image_upload(
+                label=t("cyclegan.image"), sources=["upload", "clipboard"], height=320
+            )
+            direction = gr.Radio(DIRECTIONS, value=SPEC.variants[0], label=t("cyclegan.direction"))
+            examples = gr.Examples(EXAMPLES, inputs=image, label=t("cyclegan.examples"))
+            model = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
+            shown = gr.Radio(SHOWN, value=ONE_WAY, label=t("cyclegan.show"))
+        with gr.Column():
+            output = gr.Image(
+                label=t("cyclegan.translated"),
+                type="pil",
+                format="png",
+                interactive=False,
+                height=320,
+            )
+            back = gr.Image(
+                label=t("cyclegan.back"), type="pil", format="png", interactive=False, height=240
+            )
+            note = gr.Markdown()
+    about_panel(SPEC)
+
+    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
+    outputs = [output, back, note]
+    shown_event = dict(
+        inputs=[image, direction, model, shown],
+        outputs=outputs,
+        api_visibility="private",
+        **MODEL_CALLS,
+    )
+    gr.on(
+        [image.upload, direction.change, model.change, shown.change],
+        show,
+        **shown_event,
+        preprocess=False,
+        trigger_mode="always_last",
+    )
+    examples.load_input_event.then(show, **shown_event, preprocess=False)
+    image.clear(lambda: (None, None, ""), outputs=outputs, api_visibility="private")
+    endpoint(translate, [image, direction, model], output, api_name="cyclegan", preprocess=False)
+    endpoint(
+        round_trip,
+        [image, direction],
+        [output, back],
+        api_name="cyclegan_round_trip",
+        preprocess=False,
+    )
