@@ -260,7 +260,7 @@ def about_panel(spec: ModelSpec) -> None:
             )
         split = read_metrics(spec)[0].get("split")
         for figure in spec.figures:
-            path = spec.artefact(spec.variants[0], figure.suffix)
+            path = spec.artefact("default", figure.suffix)  # model-level, as its metrics
             if path.is_file():
                 caption = figure_caption(figure)
                 caption = f"{caption} ({split})" if isinstance(split, str) else caption

@@ -83,6 +83,76 @@ STRINGS: dict[str, dict[str, str]] = {
         "UNet-style decoder) trained here on Oxford-IIIT Pet photos to label every pixel as pet, "
         "background or the border between them; its IoU on the test photos is below.",
     },
+    "style": {
+        "title": "Style transfer",
+        "intro": "Turn a photo into a painting. Pick one of the preset styles (each a small "
+        "network trained here on 2,000 photos for one painting: about a second on a CPU), or "
+        "upload any painting under 'Your own style', where the picture is optimised step by step "
+        "(Gatys et al.) and you watch it form.",
+        "presets": "Preset styles",
+        "own": "Your own style",
+        "photo": "Photo",
+        "examples": "Examples (scikit-image sample photos)",
+        "preset": "Style",
+        "candy": "Candy",
+        "mosaic": "Mosaic",
+        "rain_princess": "Rain princess (Afremov)",
+        "udnie": "Udnie (Picabia)",
+        "starry_night": "The starry night (van Gogh)",
+        "the_scream": "The scream (Munch)",
+        "size": "Output size (long side, pixels)",
+        "strength": "Style strength (0: the photo, 1: fully stylised)",
+        "output": "Stylised",
+        "painting": "The style's painting",
+        "card": "Style loss of {n} held-out photos: {styled} stylised against {photo} unstyled "
+        "({ratio}x lower); content loss {content}.",
+        "trained": "Trained for {steps} steps, {minutes} min on this project's CPU.",
+        "style_image": "Style image (any painting or picture)",
+        "no_style": "Upload a style image too.",
+        "steps": "Steps (the budget: more is slower and more stylised)",
+        "perceptual": "Perceptual network",
+        "darknet": "Darknet tiny (local file)",
+        "vgg19": "VGG19 (torchvision download, needs internet)",
+        "start": "Paint",
+        "stop": "Stop",
+        "picture": "The picture as it forms",
+        "losses": "Losses per step",
+        "content_term": "content",
+        "style_term": "style",
+        "optimising": "Optimising",
+        "step": "Step {step} of {steps}.",
+        "summary": "Fast style networks (Johnson et al.), one per preset, trained here with an "
+        "ImageNet-trained Darknet as the perceptual loss network; below: how much each lowers "
+        "the style loss of held-out photos, and its training curves.",
+    },
+    "cyclegan": {
+        "title": "CycleGAN",
+        "intro": "Upload a photo and pick a direction: apples become oranges, oranges apples, "
+        "horses zebras, zebras horses, and the result appears beside it at the photo's aspect "
+        "ratio. The generators were trained here from unpaired photos (a pile of apples, a pile "
+        "of oranges, never the same fruit both ways) on a small CPU budget, so expect colour "
+        "and texture changes rather than the paper's results; the authors' own generators are "
+        "offered for comparison. 'Round trip' translates the result back again: the cycle "
+        "CycleGAN learns from.",
+        "image": "Photo",
+        "direction": "Direction",
+        "apple2orange": "apple → orange",
+        "orange2apple": "orange → apple",
+        "horse2zebra": "horse → zebra",
+        "zebra2horse": "zebra → horse",
+        "examples": "Examples (scikit-image sample photos: no apples or horses among them)",
+        "trained": "trained here (small ResNet generator)",
+        "pretrained": "pretrained: the CycleGAN authors' generator (needs internet)",
+        "show": "Show",
+        "one_way": "the translation",
+        "round_trip": "round trip: also translated back",
+        "translated": "Translated",
+        "back": "Translated back (round trip)",
+        "summary": "Two ResNet generators per pair of domains, trained here against PatchGAN "
+        "discriminators with CycleGAN's cycle-consistency loss; below: how often a domain "
+        "classifier trained here takes the translated test photos for the target domain, and "
+        "the training curves.",
+    },
     "sentiment": {
         "title": "中文情感 (Chinese sentiment)",
         "intro": "Type a Chinese review (hotel, shop, food, book...). The words are split by "
@@ -143,11 +213,58 @@ STRINGS: dict[str, dict[str, str]] = {
         "more of the last decoder layer's cross-attention, averaged over its heads.",
         "attention_trained_only": "The attention map is shown for the model trained here only.",
     },
+    "summarization": {
+        "title": "Summarization",
+        "intro": "Paste a Chinese or English text (the language is detected) and get a summary: "
+        "the sentences that matter most, or, for a short Chinese post, a headline of its key "
+        "words. The source is shown with the parts taken highlighted and every sentence's score.",
+        "summary": "A Transformer scorer trained here on LCSTS (Chinese Weibo posts and their "
+        "headlines) and BBC News Summary (English articles and their extractive summaries): it "
+        "scores every sentence and every word; below: ROUGE on LCSTS val and a held-out BBC "
+        "split.",
+        "trained": "Trained here (sentence and word scorer)",
+        "textrank": "TextRank (unsupervised, no training)",
+        "lead": "Lead (the first sentences)",
+        "pretrained": "Pretrained abstractive, from the Hugging Face Hub (needs internet)",
+        "source": "Text to summarize",
+        "placeholder": "Paste a news article or a post, in Chinese or English",
+        "length": "Length",
+        "length_help": "0: automatic; 1 or more: that many sentences; below 1: that share of "
+        "the text (0.3 = 30 %)",
+        "method": "Method",
+        "reference": "Reference summary (optional): ROUGE is shown against it",
+        "reference_placeholder": "e.g. the article's own headline or summary",
+        "summarize": "Summarize",
+        "examples": "Examples",
+        "output": "Summary",
+        "highlighted": "Source: the parts the summary took",
+        "taken": "summary",
+        "scores": "Each sentence's score (darker: more likely to belong in a summary)",
+        "scores_help": "The scores are the trained model's probabilities that a sentence belongs "
+        "in a summary (TextRank: its centrality; Lead: its position). A short Chinese post is "
+        "summarized by its best-scored words instead, highlighted above.",
+        "scores_trained_only": "Sentence scores are shown for the trained model, TextRank and "
+        "Lead only.",
+        "rouge_chars": "F1 against the reference, Chinese characters (punctuation dropped).",
+        "rouge_words": "F1 against the reference, English words (Porter stemming).",
+    },
     "curves": {  # training log columns the About panels plot
         "train_loss": "training loss",
         "val_acc": "validation accuracy",
+        "val_lcsts_rouge1": "ROUGE-1, LCSTS val",
+        "val_bbc_rouge1": "ROUGE-1, BBC validation split",
+        "content_loss": "content loss (training)",
+        "style_loss": "style loss (training)",
+        "loss_G": "generator loss (GAN + cycle + identity)",
+        "loss_D": "discriminator loss",
+        "loss_cycle": "cycle-consistency L1",
+        "loss_idt": "identity L1",
     },
-    "figures": {"confusion.png": "Confusion matrix"},
+    "figures": {
+        "confusion.png": "Confusion matrix",
+        "baselines.png": "ROUGE of Lead, TextRank and this model",
+        "contact_sheet.jpg": "Sample photos (left) in each preset style",
+    },
     "labels": {  # class names shown beside the API's own (the API keeps the English names)
         "airplane": "airplane",
         "automobile": "automobile",

@@ -76,6 +76,69 @@ STRINGS: dict[str, dict[str, str]] = {
         "在本项目中用 Oxford-IIIT Pet 照片训练，把每个像素标为宠物、背景或两者之间的边界；"
         "它在测试照片上的 IoU 见下方。",
     },
+    "style": {
+        "title": "风格迁移",
+        "intro": "把照片变成一幅画。选择一个预设风格（每个都是本项目针对一幅画、用 2,000 张照片"
+        "训练的小网络：在 CPU 上约一秒），或者在“你自己的风格”中上传任意一幅画：图片会按"
+        " Gatys 等人的方法一步步优化，你可以看着它成形。",
+        "presets": "预设风格",
+        "own": "你自己的风格",
+        "photo": "照片",
+        "examples": "示例（scikit-image 自带的照片）",
+        "preset": "风格",
+        "candy": "糖果",
+        "mosaic": "马赛克",
+        "rain_princess": "雨中公主（阿夫列莫夫）",
+        "udnie": "乌德尼（毕卡比亚）",
+        "starry_night": "星月夜（梵高）",
+        "the_scream": "呐喊（蒙克）",
+        "size": "输出尺寸（长边，像素）",
+        "strength": "风格强度（0：原照片，1：完全风格化）",
+        "output": "风格化结果",
+        "painting": "该风格的原画",
+        "card": "{n} 张留出照片的风格损失：风格化后 {styled}，原照片 {photo}（降低为 1/{ratio}）；"
+        "内容损失 {content}。",
+        "trained": "训练了 {steps} 步，在本项目的 CPU 上用时 {minutes} 分钟。",
+        "style_image": "风格图片（任意画作或图片）",
+        "no_style": "请再上传一张风格图片。",
+        "steps": "步数（预算：越多越慢，风格越强）",
+        "perceptual": "感知网络",
+        "darknet": "Darknet tiny（本地文件）",
+        "vgg19": "VGG19（torchvision 下载，需要联网）",
+        "start": "开始绘制",
+        "stop": "停止",
+        "picture": "正在成形的图片",
+        "losses": "每一步的损失",
+        "content_term": "内容",
+        "style_term": "风格",
+        "optimising": "正在优化",
+        "step": "第 {step} 步，共 {steps} 步。",
+        "summary": "快速风格网络（Johnson 等人），每个预设一个，由本项目训练，用在 ImageNet 上训练"
+        "过的 Darknet 作为感知损失网络；下方是每个网络把留出照片的风格损失降低了多少，以及训练曲线。",
+    },
+    "cyclegan": {
+        "title": "CycleGAN 图像转换",
+        "intro": "上传一张照片并选择方向：苹果变橙子、橙子变苹果、马变斑马、斑马变马，结果按照片的"
+        "宽高比显示在旁边。生成器由本项目用不成对的照片（一堆苹果、一堆橙子，从来不是同一个水果的"
+        "两种样子）在很小的 CPU 预算下训练，因此主要改变颜色和纹理，达不到论文的效果；作者自己的"
+        "生成器可供对比。“往返”会把结果再转换回来：CycleGAN 正是从这个循环中学习的。",
+        "image": "照片",
+        "direction": "方向",
+        "apple2orange": "苹果 → 橙子",
+        "orange2apple": "橙子 → 苹果",
+        "horse2zebra": "马 → 斑马",
+        "zebra2horse": "斑马 → 马",
+        "examples": "示例（scikit-image 自带的照片：其中没有苹果或马）",
+        "trained": "本项目训练（小型 ResNet 生成器）",
+        "pretrained": "预训练：CycleGAN 作者的生成器（需要联网）",
+        "show": "显示",
+        "one_way": "转换结果",
+        "round_trip": "往返：再转换回来",
+        "translated": "转换结果",
+        "back": "再转换回来（往返）",
+        "summary": "每对领域两个 ResNet 生成器，由本项目用 PatchGAN 判别器和 CycleGAN 的循环一致性"
+        "损失训练；下方是本项目训练的领域分类器把转换后的测试照片判为目标领域的比例，以及训练曲线。",
+    },
     "sentiment": {
         "title": "中文情感分析",
         "intro": "输入一条中文评论（酒店、网购、外卖、图书……）。jieba 负责分词；红色的词把结果"
@@ -131,11 +194,53 @@ STRINGS: dict[str, dict[str, str]] = {
         "或 `<2zh>` 表示目标语言）；颜色越深，最后一层解码器的交叉注意力（各头平均）越多。",
         "attention_trained_only": "注意力图只对本项目训练的模型显示。",
     },
+    "summarization": {
+        "title": "摘要",
+        "intro": "粘贴一段中文或英文（自动识别语言），得到摘要：最重要的几句话；如果是一段较短的中文"
+        "微博，则是由关键词组成的标题。原文中被摘取的部分会高亮，并显示每句话的得分。",
+        "summary": "本项目在 LCSTS（中文微博及其标题）和 BBC News Summary（英文新闻及其抽取式"
+        "摘要）上训练的 Transformer 打分模型：为每个句子和每个词打分；下方是在 LCSTS 验证集和留出的 "
+        "BBC 划分上的 ROUGE。",
+        "trained": "本项目训练（句子与词打分模型）",
+        "textrank": "TextRank（无监督，无需训练）",
+        "lead": "Lead（取开头几句）",
+        "pretrained": "预训练生成式模型，来自 Hugging Face Hub（需要联网）",
+        "source": "要摘要的文本",
+        "placeholder": "粘贴一篇新闻或一条微博，中文或英文",
+        "length": "长度",
+        "length_help": "0：自动；1 或以上：句子数；小于 1：占原文的比例（0.3 = 30%）",
+        "method": "方法",
+        "reference": "参考摘要（可选）：显示与它相比的 ROUGE",
+        "reference_placeholder": "例如文章自己的标题或摘要",
+        "summarize": "生成摘要",
+        "examples": "示例",
+        "output": "摘要",
+        "highlighted": "原文：摘要取用的部分",
+        "taken": "摘要",
+        "scores": "每句话的得分（颜色越深，越可能属于摘要）",
+        "scores_help": "得分是训练模型判断一句话属于摘要的概率（TextRank：句子的中心度；Lead：句子的"
+        "位置）。较短的中文微博则由得分最高的词组成摘要，在上方高亮。",
+        "scores_trained_only": "句子得分只对训练模型、TextRank 和 Lead 显示。",
+        "rouge_chars": "与参考摘要相比的 F1，按汉字计算（去掉标点）。",
+        "rouge_words": "与参考摘要相比的 F1，按英文单词计算（Porter 词干化）。",
+    },
     "curves": {
         "train_loss": "训练损失",
         "val_acc": "验证集准确率",
+        "val_lcsts_rouge1": "ROUGE-1，LCSTS 验证集",
+        "val_bbc_rouge1": "ROUGE-1，BBC 验证划分",
+        "content_loss": "内容损失（训练）",
+        "style_loss": "风格损失（训练）",
+        "loss_G": "生成器损失（GAN + 循环 + 恒等）",
+        "loss_D": "判别器损失",
+        "loss_cycle": "循环一致性 L1",
+        "loss_idt": "恒等映射 L1",
     },
-    "figures": {"confusion.png": "混淆矩阵"},
+    "figures": {
+        "confusion.png": "混淆矩阵",
+        "baselines.png": "Lead、TextRank 与本模型的 ROUGE",
+        "contact_sheet.jpg": "示例照片（左）及其各预设风格的结果",
+    },
     "labels": {
         "airplane": "飞机",
         "automobile": "汽车",
@@ -195,6 +300,49 @@ MESSAGES: dict[str, str] = {
     "The pretrained model {model} could not be downloaded from download.pytorch.org (this needs "
     "internet access). The model trained here still works.": "无法从 download.pytorch.org 下载"
     "预训练模型 {model}（需要联网）。本项目训练的模型仍然可用。",
+    # models/style
+    "Unknown style {style}: use one of {styles}.": "未知的风格 {style}：请使用 {styles} 之一。",
+    "The style image is {width}x{height} pixels: too small (at least {n} pixels a side).": "风格"
+    "图片为 {width}×{height} 像素：太小了（每边至少 {n} 像素）。",
+    "The photo is {width}x{height} pixels: too small to stylise (at least {n} pixels a side).": ""
+    "照片为 {width}×{height} 像素：太小，无法风格化（每边至少 {n} 像素）。",
+    "The output size must be between {low} and {high} pixels (long side).": "输出尺寸（长边）"
+    "必须在 {low} 到 {high} 像素之间。",
+    "The image is {width}x{height} pixels: too thin to stylise at this size.": "图片为 "
+    "{width}×{height} 像素：在这个尺寸下太窄，无法风格化。",
+    "The style strength must be between 0 and 1.": "风格强度必须在 0 到 1 之间。",
+    "Unknown perceptual network {name}: use darknet, vgg16 or vgg19.": "未知的感知网络 {name}："
+    "请使用 darknet、vgg16 或 vgg19。",
+    "The number of steps must be between 1 and {n}.": "步数必须在 1 到 {n} 之间。",
+    "Your own style needs a perceptual network, which is not bundled with the app: put "
+    "darknet_tiny_imagenet.safetensors at {path} or name a weights file in the environment "
+    "variable {env}. The preset styles work without it.": "“你自己的风格”需要一个感知网络，"
+    "它没有随应用一起提供：请把 darknet_tiny_imagenet.safetensors 放到 {path}，或在环境变量 "
+    "{env} 中指定一个权重文件。预设风格不需要它也能使用。",
+    "The perceptual network's file {path} is unusable ({reason}).": "感知网络的文件 {path} "
+    "无法使用（{reason}）。",
+    "The perceptual network {model} could not be downloaded from download.pytorch.org (this "
+    "needs internet access). Darknet tiny works offline.": "无法从 download.pytorch.org 下载"
+    "感知网络 {model}（需要联网）。Darknet tiny 可以离线使用。",
+    # models/cyclegan
+    "Unknown direction {direction}: choose one of {known}.": "未知的方向 {direction}：请从 "
+    "{known} 中选择。",
+    "The image is {width}x{height} pixels: too small to translate (at least {n} pixels a side).": "图片为 {width}×{height} 像素：太小，无法转换（每边至少 {n} 像素）。",
+    "This checkpoint is not a CycleGAN ResNet generator in the official layout (no "
+    "model.1.weight of shape (ngf, 3, 7, 7)).": "这个检查点不是官方结构的 CycleGAN ResNet "
+    "生成器（没有形状为 (ngf, 3, 7, 7) 的 model.1.weight）。",
+    "The checkpoint {name} holds no state dict of tensors.": "检查点 {name} 中没有由张量组成的 "
+    "state dict。",
+    "The checkpoint {name} does not have the layout of the official CycleGAN ResNet generator: "
+    "{detail}": "检查点 {name} 不是官方 CycleGAN ResNet 生成器的结构：{detail}",
+    "No checkpoint file {name}.": "没有检查点文件 {name}。",
+    "The checkpoint {name} could not be read as a PyTorch state dict.": "无法把检查点 {name} "
+    "读取为 PyTorch 的 state dict。",
+    "The authors' pretrained generator {model} could not be downloaded from "
+    "efrosgans.eecs.berkeley.edu (this needs internet access; or set {env} to a local .pth "
+    "file). The model trained here still works.": "无法从 efrosgans.eecs.berkeley.edu 下载作者"
+    "的预训练生成器 {model}（需要联网；也可以把 {env} 设为本地的 .pth 文件）。本项目训练的模型"
+    "仍然可用。",
     # models/translation
     "Type or paste some Chinese or English text first.": "请先输入或粘贴一段中文或英文。",
     "The text has {n:,} characters; only the first {limit:,} were translated.": "文本共有 "
@@ -246,4 +394,26 @@ MESSAGES: dict[str, str] = {
     "No reviews found: put one review per line.": "没有找到评论：请每行放一条评论。",
     "Only the first {limit:,} of {n:,} reviews were scored.": "{n:,} 条评论中只对前 {limit:,} "
     "条打了分。",
+    # models/summarization
+    "Length must be a number: sentences (1 or more) or a share of the text (below 1).": "长度"
+    "必须是数字：句子数（1 或以上）或占原文的比例（小于 1）。",
+    "Length must be 0 (automatic), a number of sentences (1 to {limit}) or a share of the text "
+    "(below 1).": "长度必须是 0（自动）、句子数（1 到 {limit}）或占原文的比例（小于 1）。",
+    "Paste a Chinese or English text to summarize first.": "请先粘贴一段要摘要的中文或英文文本。",
+    "The text has {n:,} characters; only the first {limit:,} were summarized.": "文本共有 "
+    "{n:,} 个字符，只对前 {limit:,} 个做了摘要。",
+    "The text has {n:,} sentences; only the first {limit:,} were summarized.": "文本共有 "
+    "{n:,} 句，只对前 {limit:,} 句做了摘要。",
+    "There is nothing to summarize here: paste Chinese or English text.": "这里没有可以摘要的"
+    "内容：请粘贴中文或英文文本。",
+    "The text mixes Chinese and English; it was summarized as Chinese.": "文本中英文混杂；已按"
+    "中文做摘要。",
+    "The text mixes Chinese and English; it was summarized as English.": "文本中英文混杂；已按"
+    "英文做摘要。",
+    "The text is one long sentence with no end punctuation; add 。 or . between sentences for a "
+    "shorter summary.": "文本是一个没有句末标点的长句；在句子之间加上“。”或“.”，摘要会更短。",
+    "The text has one sentence: a summary of sentences is that sentence.": "文本只有一句话：按"
+    "句子摘要就是这句话本身。",
+    "Unknown method {method}: use trained, textrank, lead or pretrained.": "未知的方法 {method}："
+    "请使用 trained、textrank、lead 或 pretrained。",
 }

@@ -69,7 +69,7 @@ class Metric:
 class Figure:
     """An image the evaluation writes beside the weights (confusion matrix, sample outputs)."""
 
-    suffix: str  # e.g. "confusion.png": the file is <variant>.confusion.png
+    suffix: str  # e.g. "confusion.png": the file is default.confusion.png (the whole model's)
     caption: str
 
 

@@ -13,7 +13,7 @@ python -m models.evaluate cyclegan                       # every shipped directi
 python -m models.evaluate cyclegan --direction horse2zebra --limit 20
 python -m models.evaluate cyclegan --write               # also weights/<direction>.metrics.json,
     # weights/default.metrics.json (the About panel's summary: means over the directions whose
-    # metrics files exist) and the contact sheet weights/apple2orange.samples.png (4 test
+    # metrics files exist) and the contact sheet weights/default.samples.png (4 test
     # photos of each direction over their translations)
 """
 
@@ -182,7 +182,7 @@ def summarize(data_root: Path) -> None:
     }
     write_metrics(SPEC.artefact("default", METRICS), summary)
     rows = {d: sheet_tiles(data_root, d) for d in results}
-    path = SPEC.artefact(SPEC.variants[0], "samples.png")
+    path = SPEC.artefact("default", "samples.png")
     contact_sheet(rows).quantize(256).save(path, optimize=True)  # palette PNG: a third the size
     print("mean over " + ", ".join(results) + ": " + json.dumps(mean))
     print(f"wrote {SPEC.artefact('default', METRICS).name} and the contact sheet {path}")

@@ -2,7 +2,7 @@
 trained here with a Darknet tiny perceptual loss; plus Gatys et al.'s optimisation for any
 style image."""
 
-from models.common.spec import Metric, ModelSpec
+from models.common.spec import Figure, Metric, ModelSpec
 from models.style.net import Config, TransformerNet
 
 STYLES = ("candy", "mosaic", "rain-princess", "udnie", "starry_night", "the_scream")
@@ -26,6 +26,7 @@ SPEC = ModelSpec(
         Metric("content_loss", "content loss (mean)", "loss"),
     ),
     curves=("train_loss", "content_loss", "style_loss"),
+    figures=(Figure("contact_sheet.jpg", "Sample photos (left) in each preset style"),),
     variants=STYLES,
     train_command="bash scripts/train_style_presets.sh",
 )

@@ -5,7 +5,7 @@ style), so a person can judge the networks at a glance.
     python -m models.style.contact_sheet --photos a.jpg b.jpg  # your own (not for committing)
     python -m models.style.contact_sheet --checkpoints         # nets still training
 
-Writes models/style/weights/contact_sheet.jpg by default (the shipped figure uses only photos
+Writes models/style/weights/default.contact_sheet.jpg by default (the shipped figure uses only photos
 scikit-image ships, never the training data).
 """
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--styles", nargs="*", default=list(STYLES))
     p.add_argument("--cell", type=int, default=192, help="pixels per tile")
     p.add_argument("--checkpoints", action="store_true", help="prefer training checkpoints")
-    p.add_argument("--out", type=Path, default=weights_dir("style") / "contact_sheet.jpg")
+    p.add_argument("--out", type=Path, default=weights_dir("style") / "default.contact_sheet.jpg")
     args = p.parse_args(argv)
     grid = sheet(args.photos or sample_photos(), args.styles, args.cell, args.checkpoints)
     args.out.parent.mkdir(parents=True, exist_ok=True)
