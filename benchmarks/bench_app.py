@@ -94,6 +94,7 @@ def main() -> None:
     from PIL import Image as PILImage
 
     from models.pets.predict import segment as pets_segment
+    from models.style.predict import stylize
     from models.translation.predict import translate
 
     TEN_WORDS = "I would like to book a table for two tonight."  # a 10-word sentence
@@ -103,6 +104,7 @@ def main() -> None:
         ("digits", lambda: digits_predict(sketch)),
         ("cifar10", lambda: cifar10_predict(EXAMPLES[0])),
         ("pets 512px", lambda: pets_segment(cat512)),
+        ("style 512px", lambda: stylize(cat512, "candy", 512)),
         ("sentiment", lambda: sentiment_predict(review)),
         ("translate greedy", lambda: translate(TEN_WORDS, "en-zh", beam=1)),
         ("translate beam 4", lambda: translate(TEN_WORDS, "en-zh", beam=4)),

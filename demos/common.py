@@ -75,8 +75,16 @@ def long_job(fn: Callable, inputs, outputs, start: gr.Button, stop: gr.Button, *
     `stop` cancels it at once, leaving the last outputs it yielded on screen. Returns the run
     event (e.g. to chain on it)."""
     run = start.click(fn, inputs, outputs, api_visibility="private", **LONG_JOBS, **kwargs)
-    stop.click(None, None, None, cancels=[run], api_visibility="private", queue=False)
+    stop.click(None, None, None, cancels=[run], api_visibility="private")
     return run
+
+
+def examples(samples: list, inputs: list, label: str) -> gr.Examples:
+    """gr.Examples for several inputs, without the header row Gradio would fill with the
+    inputs' labels: it writes translatable labels there untranslated (raw i18n data)."""
+    made = gr.Examples(samples, inputs=inputs, label=label)
+    made.dataset.headers = []
+    return made
 
 
 def image_upload(**kwargs) -> gr.Image:

@@ -13,6 +13,7 @@ from demos.common import (
     MODEL_CALLS,
     about_panel,
     endpoint,
+    examples,
     gpu,
     image_upload,
     long_job,
@@ -159,7 +160,7 @@ def build() -> None:
                     image = image_upload(
                         label=t("style.photo"), sources=["upload", "clipboard"], height=320
                     )
-                    examples = gr.Examples(EXAMPLES, inputs=image, label=t("style.examples"))
+                    samples = gr.Examples(EXAMPLES, inputs=image, label=t("style.examples"))
                     preset = gr.Radio(PRESETS, value=STYLES[0], label=t("style.preset"))
                     long_side = gr.Slider(
                         *style.LONG_SIDES,
@@ -198,9 +199,7 @@ def build() -> None:
                             sources=["upload", "clipboard"],
                             height=220,
                         )
-                    gr.Examples(
-                        OWN_EXAMPLES, inputs=[content, own_style], label=t("style.examples")
-                    )
+                    examples(OWN_EXAMPLES, [content, own_style], t("style.examples"))
                     steps = step_budget(gatys.MAX_STEPS, 100, t("style.steps"))
                     backbone = gr.Radio(PERCEPTUAL, value="darknet", label=t("style.perceptual"))
                     with gr.Row():
@@ -237,7 +236,7 @@ def build() -> None:
         api_visibility="private",
         **MODEL_CALLS,
     )
-    examples.load_input_event.then(
+    samples.load_input_event.then(
         show, **shown, preprocess=False, api_visibility="private", **MODEL_CALLS
     )
     image.clear(lambda: (None, ""), outputs=[output, note], api_visibility="private")

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from demos import i18n
-from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, user_errors
+from demos.common import MODEL_CALLS, about_panel, endpoint, examples, gpu, user_errors
 from demos.i18n import localize, t
 from models.translation import SPEC
 from models.translation import predict as translation
@@ -152,9 +152,7 @@ def build() -> None:
                 )
             choice = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
             submit = gr.Button(t("translation.translate"), variant="primary")
-            examples = gr.Examples(
-                EXAMPLES, inputs=[text, direction], label=t("translation.examples")
-            )
+            samples = examples(EXAMPLES, [text, direction], t("translation.examples"))
         with gr.Column():
             output = gr.Textbox(
                 label=t("translation.output"),
@@ -181,5 +179,5 @@ def build() -> None:
         **MODEL_CALLS,
     )
     gr.on([submit.click, text.submit], translate_ui, **ask)
-    examples.load_input_event.then(translate_ui, **ask)
+    samples.load_input_event.then(translate_ui, **ask)
     endpoint(translate_api, [text, direction], output, api_name="translate")

@@ -7,7 +7,16 @@ Each name is a package under models/ that declares itself in its __init__.py
 
 import importlib
 
-MODELS = ("digits", "cifar10", "pets", "sentiment", "translation")
+MODELS = (
+    "digits",
+    "cifar10",
+    "pets",
+    "style",
+    "cyclegan",
+    "sentiment",
+    "translation",
+    "summarization",
+)
 
 
 def get_spec(name: str):

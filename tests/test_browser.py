@@ -265,3 +265,45 @@ def test_typing_a_sentence_shows_its_translation_and_attention(page):
     expect(output).to_have_value(re.compile(r"[\u4e00-\u9fff]"), timeout=30_000)
     heat_map = panel.locator("#translation-attention img[src*='gradio_api/file']")
     heat_map.wait_for(timeout=20_000)
+
+
+def test_uploading_a_photo_and_picking_a_style_shows_the_stylised_image(page):
+    from demos.style import EXAMPLES as STYLE_EXAMPLES
+    from models.style import SPEC as style
+
+    if not style.weights_path("mosaic").is_file():
+        pytest.skip("no shipped mosaic weights")
+    page.get_by_role("tab", name="Style transfer", exact=True).click()
+    panel = page.locator("#style-presets")
+    panel.locator("input[type=file]").first.set_input_files(STYLE_EXAMPLES[0])
+    output = panel.locator("#style-output img[src*='gradio_api/file']")
+    output.wait_for(timeout=30_000)
+    first = output.get_attribute("src")
+    panel.get_by_label("Mosaic", exact=True).check()
+    expect(output).not_to_have_attribute("src", first, timeout=30_000)
+    assert panel.get_by_text("Error", exact=True).count() == 0
+
+
+def test_stopping_your_own_style_mid_run_keeps_the_last_picture(page):
+    from demos.style import OWN_EXAMPLES
+    from models.common.paths import data_dir
+    from models.style.perceptual import DARKNET_FILE
+
+    if not (data_dir() / DARKNET_FILE).is_file():
+        pytest.skip("no perceptual network file")
+    page.get_by_role("tab", name="Style transfer", exact=True).click()
+    page.get_by_role("tab", name="Your own style", exact=True).click()
+    panel = page.locator("#style-own")
+    inputs = panel.locator("input[type=file]")
+    inputs.nth(0).set_input_files(OWN_EXAMPLES[0][0])
+    panel.locator("input[type=file]").nth(1).set_input_files(OWN_EXAMPLES[0][1])
+    assert "__i18n__" not in panel.inner_text()  # (the two-input examples' header row)
+    panel.get_by_role("button", name="Paint", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Step (5|10|15) of 100\."))).to_be_visible(timeout=60_000)
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    picture = panel.locator("#style-picture img[src*='gradio_api/file']")
+    picture.wait_for(timeout=10_000)
+    status = panel.get_by_text(re.compile(r"Step \d+ of 100\.")).inner_text()
+    page.wait_for_timeout(3_000)  # stopped: no further steps arrive
+    assert panel.get_by_text(re.compile(r"Step \d+ of 100\.")).inner_text() == status
+    assert panel.get_by_text("Error", exact=True).count() == 0

@@ -243,7 +243,7 @@ def test_wrong_layout_checkpoint_files_give_clear_messages(tmp_path, monkeypatch
     assert "model.15.bias" in messages[1]
     assert "no state dict" in messages[2]
     # the same through the tab's setting: a clear message, never a stack trace
-    monkeypatch.setenv(hub.LOCAL_ENV, str(tmp_path / "missing.pth"))
+    monkeypatch.setenv(hub.LOCAL_ENV, f"apple2orange={tmp_path / 'missing.pth'}")
     with pytest.raises(InputError, match="layout of the official"):
         hub.translate(photo(64, 64), "apple2orange")
 
@@ -252,6 +252,20 @@ def test_local_official_file_translates(tmp_path, monkeypatch, fresh_cache):
     torch.save(official_state(8, 2), tmp_path / "horse2zebra.pth")
     monkeypatch.setenv(hub.LOCAL_ENV, str(tmp_path))  # a folder of <direction>.pth files
     assert hub.translate(photo(70, 50), "horse2zebra").image.size == (70, 50)
+
+
+def test_a_local_file_serves_only_the_direction_it_is_named_for(tmp_path, monkeypatch):
+    generator_a = tmp_path / "latest_net_G_A.pth"
+    torch.save(official_state(8, 2), generator_a)
+    monkeypatch.setenv(hub.LOCAL_ENV, f"apple2orange={generator_a}")
+    assert hub.local_file("apple2orange") == generator_a
+    assert hub.local_file("orange2apple") is None  # not the same generator run backwards
+    monkeypatch.setenv(hub.LOCAL_ENV, str(generator_a))  # a file named for no direction
+    assert hub.local_file("apple2orange") is None
+    torch.save(official_state(8, 2), tmp_path / "zebra2horse.pth")
+    monkeypatch.setenv(hub.LOCAL_ENV, f"{tmp_path / 'zebra2horse.pth'}")
+    assert hub.local_file("zebra2horse") == tmp_path / "zebra2horse.pth"
+    assert hub.local_file("horse2zebra") is None
 
 
 def test_pretrained_option_offline_says_it_needs_internet_quickly(tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _ZH_END = r"[。！？；!?]+|…+"
 _CLOSE = r"[”’\"'」』）)】]*"
 _BOUNDARY = re.compile(rf"(?:{_ZH_END}){_CLOSE}|(?<=[.!?]){_CLOSE}(?=\s)|\n+")
+_LOWER_NEXT = re.compile(r"[ \t]+[a-z]")  # what follows an end mark that ends no sentence
 # A full stop after these does not end an English sentence.
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "no", "jr", "sr"}
 
@@ -53,12 +54,15 @@ def _ends_abbreviation(piece: str) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """The text's sentences in order, trimmed, none empty (a text without an end mark is one
-    sentence)."""
+    sentence). An end mark followed by a space and a lower-case letter ends none ("Wait...
+    what?", "approx. five")."""
     sentences, start, pending = [], 0, ""
     for match in _BOUNDARY.finditer(text):
         piece = pending + text[start : match.end()]
         start = match.end()
-        if _ends_abbreviation(piece):
+        english_mark = not re.search(r"[\n。！？；]", match.group())
+        continues = english_mark and _LOWER_NEXT.match(text, match.end())
+        if _ends_abbreviation(piece) or continues:
             pending = piece
             continue
         pending = ""

@@ -7,8 +7,10 @@ same layout as `latest_net_G_A.pth` / `latest_net_G_B.pth`). Two ways to get one
 
 - by name, downloaded into torch.hub's cache on first use (needs internet; without it the tab
   says so and the generators trained here keep working);
-- a local file: set GALLERY_CYCLEGAN_PTH to a `.pth` file, or to a folder holding
-  `<direction>.pth` files (e.g. apple2orange.pth, or latest_net_G_A.pth renamed).
+- a local file: set GALLERY_CYCLEGAN_PTH to a folder holding `<direction>.pth` files (e.g.
+  apple2orange.pth), to such a file, or to `direction=path` pairs separated by commas
+  (`apple2orange=latest_net_G_A.pth,orange2apple=latest_net_G_B.pth`). A file serves only the
+  direction it is named for: one generator never stands in for another.
 
 Files are read with `torch.load(weights_only=True)` (no code runs), and must hold the official
 ResnetGenerator's parameter names; the net's width and depth are read from the shapes. A file
@@ -31,7 +33,7 @@ from models.cyclegan.net import Config, Generator
 from models.cyclegan.predict import Translation, generator_fn, load_photo, translate_photo
 
 URL = "http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/{name}.pth"
-LOCAL_ENV = "GALLERY_CYCLEGAN_PTH"  # a .pth file, or a folder of <direction>.pth files
+LOCAL_ENV = "GALLERY_CYCLEGAN_PTH"  # folder, <direction>.pth file or direction=path pairs
 LONG_SIDE = 256  # the authors' models were trained on 256 x 256 crops
 # InstanceNorm buffers that checkpoints saved by old PyTorch versions hold (the authors' test
 # code drops them too): instance norm without affine has no state.
@@ -86,14 +88,18 @@ def load_file(path: Path) -> Generator:
 
 def local_file(direction: str) -> Path | None:
     """The file GALLERY_CYCLEGAN_PTH names for `direction`, or None when it names none."""
-    setting = os.environ.get(LOCAL_ENV)
-    if not setting:
-        return None
-    path = Path(setting)
-    if path.is_dir():
-        path = path / f"{direction}.pth"
-        return path if path.is_file() else None
-    return path
+    for entry in filter(None, (e.strip() for e in os.environ.get(LOCAL_ENV, "").split(","))):
+        name, pair, value = entry.partition("=")
+        if pair:  # direction=path
+            if name.strip() == direction:
+                return Path(value.strip())
+            continue
+        path = Path(entry)
+        if path.is_dir() and (path / f"{direction}.pth").is_file():
+            return path / f"{direction}.pth"
+        if path.stem == direction:
+            return path
+    return None
 
 
 def on_device(net: Generator) -> Generator:

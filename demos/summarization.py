@@ -1,0 +1,165 @@
+"""Summarization tab: paste Chinese or English, get a summary (the model trained here, TextRank,
+Lead or a pretrained Hub model); the source shown with the parts taken highlighted and each
+sentence's score as a shade; ROUGE against a reference when one is pasted."""
+
+import gradio as gr
+
+from demos import i18n
+from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, user_errors
+from demos.i18n import localize, t
+from models.summarization import SPEC
+from models.summarization import predict as summarization
+
+TITLE = t("summarization.title")
+MAX_LENGTH = 20  # sentences the slider offers (the API takes up to predict.MAX_SENTENCES)
+METHODS = [
+    (t("summarization.trained"), "trained"),
+    (t("summarization.textrank"), "textrank"),
+    (t("summarization.lead"), "lead"),
+    (t("summarization.pretrained"), "pretrained"),
+]
+EXAMPLES = [
+    [
+        "日前，方舟子发文直指林志颖旗下爱碧丽推销假保健品，引起哗然。调查发现，爱碧丽没有自己的"
+        "生产加工厂。其胶原蛋白饮品无核心研发，全部代工生产。号称有“逆生长”功效的爱碧丽“梦幻奇迹"
+        "限量组”售价高达1080元，实际成本仅为每瓶4元！",
+        0,
+    ],
+    [
+        "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn for the three "
+        "months to December, from $639m year-earlier. The firm, which is now one of the biggest "
+        "investors in Google, benefited from sales of high-speed internet connections and higher "
+        "advert sales. TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn. Its "
+        "profits were buoyed by one-off gains which offset a profit dip at Warner Bros, and less "
+        "users for AOL. Time Warner said on Friday that it now owns 8% of search-engine Google.",
+        2,
+    ],
+]
+
+
+def notices_of(notices: list[str]) -> str:
+    return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
+
+
+def highlighted(result: summarization.Summary) -> list[tuple[str, str | None]]:
+    """The source in pieces, those the summary took labelled (gr.HighlightedText)."""
+    label = i18n.text("summarization.taken")
+    pieces, pos = [], 0
+    for a, b in sorted(result.chosen):
+        if a > pos:
+            pieces.append((result.source[pos:a], None))
+        pieces.append((result.source[a:b], label))
+        pos = b
+    if pos < len(result.source):
+        pieces.append((result.source[pos:], None))
+    return pieces
+
+
+def shaded(result: summarization.Summary) -> list[tuple[str, float | None]]:
+    """Each source sentence with its score (0-1: the shade), the gaps between them unshaded."""
+    if result.scores is None:
+        return [(result.source, None)]
+    pieces, pos = [], 0
+    for (a, b), score in zip(result.sentences, result.scores, strict=True):
+        if a > pos:
+            pieces.append((result.source[pos:a], None))
+        pieces.append((result.source[a:b], round(score, 3)))
+        pos = b
+    return pieces
+
+
+def rouge_table(result: summarization.Summary) -> str:
+    if result.rouge is None:
+        return ""
+    r = result.rouge
+    unit = i18n.text(
+        "summarization.rouge_chars" if result.lang == "zh" else "summarization.rouge_words"
+    )
+    return (
+        f"| ROUGE-1 | ROUGE-2 | ROUGE-L |\n|---|---|---|\n"
+        f"| {r['rouge1']:.3f} | {r['rouge2']:.3f} | {r['rougeL']:.3f} |\n\n{unit}"
+    )
+
+
+@gpu
+@user_errors
+def summarize_ui(text: str, length: float, method: str, reference: str):
+    """Summary, notices, highlighted source, sentence scores, ROUGE."""
+    result = summarization.summarize_full(text, length, method, reference)
+    notes = notices_of(result.notices)
+    if result.scores is None:
+        extra = i18n.text("summarization.scores_trained_only")
+        notes = "\n\n".join(filter(None, [notes, extra]))
+    return result.text, notes, highlighted(result), shaded(result), rouge_table(result)
+
+
+@gpu
+@user_errors
+def summarize_api(text: str, length: float, method: str) -> str:
+    """API /summarize: (text, length: 0 auto | sentences >= 1 | share < 1, method) -> summary."""
+    return summarization.summarize(text, length, method)
+
+
+def build() -> None:
+    gr.Markdown(t("summarization.intro"))
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(
+                label=t("summarization.source"),
+                lines=8,
+                max_lines=20,
+                placeholder=t("summarization.placeholder"),
+            )
+            length = gr.Slider(
+                0,
+                MAX_LENGTH,
+                value=0,
+                step=0.05,
+                label=t("summarization.length"),
+                info=t("summarization.length_help"),
+            )
+            method = gr.Radio(METHODS, value="trained", label=t("summarization.method"))
+            reference = gr.Textbox(
+                label=t("summarization.reference"),
+                lines=2,
+                placeholder=t("summarization.reference_placeholder"),
+            )
+            submit = gr.Button(t("summarization.summarize"), variant="primary")
+            examples = gr.Examples(
+                EXAMPLES, inputs=[text, length], label=t("summarization.examples")
+            )
+        with gr.Column():
+            output = gr.Textbox(
+                label=t("summarization.output"),
+                lines=4,
+                interactive=False,
+                buttons=["copy"],
+                elem_id="summarization-output",
+            )
+            notes = gr.Markdown()
+            taken = gr.HighlightedText(
+                label=t("summarization.highlighted"),
+                combine_adjacent=False,
+                show_legend=False,
+                color_map=None,
+                elem_id="summarization-taken",
+            )
+            scores = gr.HighlightedText(
+                label=t("summarization.scores"),
+                combine_adjacent=False,
+                show_legend=False,
+                elem_id="summarization-scores",
+            )
+            gr.Markdown(t("summarization.scores_help"))
+            rouge = gr.Markdown(elem_id="summarization-rouge")
+    about_panel(SPEC)
+
+    ask = dict(
+        inputs=[text, length, method, reference],
+        outputs=[output, notes, taken, scores, rouge],
+        api_visibility="private",
+        **MODEL_CALLS,
+    )
+    submit.click(summarize_ui, **ask)
+    examples.load_input_event.then(summarize_ui, **ask)
+    endpoint(summarize_api, [text, length, method], output, api_name="summarize")

@@ -1,0 +1,45 @@
+"""The optional pretrained abstractive summarizers, from the Hugging Face Hub through
+transformers: they write new sentences instead of picking the source's.
+
+Why these: sshleifer/distilbart-cnn-12-6 is BART-large fine-tuned on CNN/DailyMail news and
+distilled (306 M parameters), the standard English news summarizer, close to BBC articles;
+csebuetnlp/mT5_multilingual_XLSum is mT5-base fine-tuned on XL-Sum (BBC articles in 45
+languages, simplified Chinese among them; Hasan et al., 2021). Without internet they cannot be
+downloaded; the tab then says so and keeps using the model trained here.
+"""
+
+import torch
+
+from models.common.device import model_device
+from models.common.hub import get_pretrained
+
+HUB_MODELS = {"en": "sshleifer/distilbart-cnn-12-6", "zh": "csebuetnlp/mT5_multilingual_XLSum"}
+MAX_SOURCE_TOKENS = 512
+MAX_SUMMARY_TOKENS = 84
+
+
+def from_pretrained(model_id: str, local_only: bool):
+    """(tokenizer, model) of a sequence-to-sequence summarizer."""
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_id, local_files_only=local_only)
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_id, local_files_only=local_only)
+    return tokenizer, model.eval().to(model_device())
+
+
+def get_model(lang: str):
+    model_id = HUB_MODELS[lang]
+    return get_pretrained(f"summarization/hub/{model_id}", model_id, from_pretrained)
+
+
+@torch.no_grad()
+def summarize(text: str, lang: str, beam: int = 4) -> str:
+    """An abstractive summary of `text` ("zh" or "en"); the source is cut to 512 tokens."""
+    tokenizer, model = get_model(lang)
+    batch = tokenizer(
+        [text], truncation=True, max_length=MAX_SOURCE_TOKENS, return_tensors="pt"
+    ).to(model.device)
+    generated = model.generate(
+        **batch, num_beams=beam, max_new_tokens=MAX_SUMMARY_TOKENS, no_repeat_ngram_size=3
+    )
+    return tokenizer.batch_decode(generated, skip_special_tokens=True)[0].strip()

@@ -1,0 +1,328 @@
+"""The summarization tab: sentence splitting, ROUGE, the oracle labels, length control, the
+net's chunks, training, the Hub option, quality on LCSTS val, bad input, the running app (HTTP
+and a real browser)."""
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from models.common.errors import InputError
+from models.common.hub import HubUnavailable
+from models.common.text import split_sentences
+from models.common.weights import save_weights
+from models.summarization import hub
+from models.summarization import predict as summarization
+from models.summarization.data import (
+    chunks,
+    greedy_oracle,
+    parse,
+    read_lcsts,
+    token_features,
+    token_labels,
+)
+from models.summarization.net import Config, build_net
+from models.summarization.rouge import rouge
+from tests.conftest import DATA, needs_data
+
+TINY = Config(buckets=512, d_model=16, heads=2, token_layers=1, sentence_layers=1, ff=32)
+ARTICLE = (
+    "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn for the three months "
+    "to December. The firm, which is now one of the biggest investors in Google, benefited from "
+    "sales of high-speed internet connections. TimeWarner said fourth quarter sales rose 2% to "
+    "$11.1bn from $10.9bn. Its profits were buoyed by one-off gains. Time Warner said on Friday "
+    "that it now owns 8% of search-engine Google."
+)
+POST = (
+    "日前，方舟子发文直指林志颖旗下爱碧丽推销假保健品，引起哗然。调查发现，爱碧丽没有自己的生产"
+    "加工厂。其胶原蛋白饮品无核心研发，全部代工生产。"
+)
+
+
+@pytest.fixture
+def tiny_summarizer(tmp_path, monkeypatch, fresh_cache):
+    """GALLERY_WEIGHTS_DIR with a random-init tiny summarization net."""
+    torch.manual_seed(0)
+    path = tmp_path / "summarization" / "default.safetensors"
+    save_weights(build_net(TINY).state_dict(), path, {"config": TINY.to_dict()})
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    return path.parent
+
+
+def test_sentences_split_in_chinese_and_english_with_quotes_and_ellipses():
+    assert split_sentences("他说：“今天天气很好。”然后我们出门了。") == [
+        "他说：“今天天气很好。”",
+        "然后我们出门了。",
+    ]
+    assert split_sentences("真的吗……我不信！你呢？") == ["真的吗……", "我不信！", "你呢？"]
+    assert split_sentences('He said "Hello." Then he left.') == [
+        'He said "Hello."',
+        "Then he left.",
+    ]
+    assert split_sentences("Wait... what? No way!") == ["Wait... what?", "No way!"]
+    assert split_sentences("Mr. Smith met Dr. Jones. It rained.") == [
+        "Mr. Smith met Dr. Jones.",
+        "It rained.",
+    ]
+    assert split_sentences("你好。 hello world. Yes.") == ["你好。", "hello world.", "Yes."]
+
+
+def test_parse_locates_sentences_and_tokens_in_the_text():
+    parsed = parse("我爱北京。 I like tea.")
+    assert parsed.sentence_texts() == ["我爱北京。", "I like tea."]
+    assert parsed.token_texts() == ["我", "爱", "北", "京", "。", "I", "like", "tea", "."]
+    assert parsed.token_sentence == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def test_rouge_matches_hand_computed_values():
+    # 我爱北京 / 我爱上海: 2 of 4 characters (P = R = 1/2), 1 of 3 bigrams, LCS 2
+    r = rouge("我爱，北京！", "我爱上海", "zh")  # punctuation is dropped
+    assert r == pytest.approx({"rouge1": 0.5, "rouge2": 1 / 3, "rougeL": 0.5})
+    # stemmed: the cat sat / the cat sat on the mat: P 3/3, R 3/6; bigrams P 2/2, R 2/5
+    r = rouge("The cats sat", "the cat sat on the mat", "en")
+    assert r == pytest.approx({"rouge1": 2 / 3, "rouge2": 2 * 0.4 / 1.4, "rougeL": 2 / 3})
+    assert rouge("", "我爱上海", "zh")["rouge1"] == 0.0
+
+
+def test_the_greedy_oracle_picks_the_sentences_of_the_summary_and_stops():
+    sentences = ["我们今天去公园。", "天气很好。", "公园里有很多花。", "晚上回家吃饭。"]
+    assert greedy_oracle(sentences, "天气很好", "zh") == [1]
+    assert greedy_oracle(sentences, "天气很好晚上回家吃饭", "zh") == [1, 3]
+    assert greedy_oracle(sentences, "".join(sentences), "zh", limit=2) == [0, 2]
+    assert greedy_oracle(sentences, "完全无关", "zh") == []
+    english = ["The cat sat.", "Dogs bark loudly.", "Birds sing."]
+    assert greedy_oracle(english, "dogs bark", "en") == [1]
+
+
+def test_token_labels_mark_the_characters_a_headline_shares_in_order():
+    parsed = parse("林志颖公司疑涉虚假营销。")
+    labels = token_labels(parsed, "林志颖虚假营销")
+    assert (
+        "".join(t for t, on in zip(parsed.token_texts(), labels, strict=True) if on)
+        == "林志颖虚假营销"
+    )
+    assert labels[-1] == 0  # punctuation never
+
+
+def test_token_features_count_how_often_a_token_and_its_pair_recur():
+    features = token_features(parse("猫猫。猫猫狗。"))  # tokens 猫 猫 。 猫 猫 狗 。
+    assert features[0][:2] == pytest.approx([math.log(4) / 3, 0.0])  # 猫 four times; <s>猫 once
+    assert features[1][1] == pytest.approx(math.log(2) / 3)  # 猫猫 twice
+    assert features[5][0] == 0.0 and features[-1][2] == 1.0
+
+
+def test_length_control_counts_sentences_or_a_share_of_the_characters():
+    scores, lengths = [0.1, 0.9, 0.5, 0.8], [10, 10, 10, 30]
+    assert summarization.choose(scores, lengths, 2) == [1, 3]  # the best two, in text order
+    assert summarization.choose(scores, lengths, 9) == [0, 1, 2, 3]
+    # a share: 0.3 of 60 characters is 18, so 10 + 10 (sentence 3's 30 would overshoot more)
+    assert summarization.choose(scores, lengths, 0.3) == [1, 2]
+    assert summarization.choose(scores, lengths, 0.2) == [1]  # 12: 10 is nearer than 20
+    assert summarization.choose(scores, lengths, 0.01) == [1]  # always one
+    assert summarization.check_length(None) == 0 and summarization.check_length(2.7) == 2
+    for bad in (-1, float("nan"), "abc", 10**6):
+        with pytest.raises(InputError, match="Length must be"):
+            summarization.check_length(bad)
+
+
+def test_long_documents_are_read_in_chunks_of_whole_sentences():
+    parsed = parse(" ".join(f"Sentence number {i} is here." for i in range(50)))
+    features = [[0.0] * 5 for _ in parsed.sentences]
+    parts = chunks(parsed, 512, 40, features)
+    assert all(len(c.tokens) <= 40 for c in parts)
+    assert sum(c.n_sentences for c in parts) == 50
+    assert [i for c in parts for i in c.token_index] == list(range(len(parsed.tokens)))
+
+
+def test_every_method_summarizes_at_the_length_asked(tiny_summarizer):
+    for method in ("trained", "textrank", "lead"):
+        result = summarization.summarize_full(ARTICLE, 2, method)
+        assert len(result.chosen) == 2 and result.lang == "en", method
+        assert result.text == " ".join(result.source[a:b] for a, b in result.chosen)
+        assert len(result.scores) == len(result.sentences) == 5
+        share = summarization.summarize_full(ARTICLE, 0.4, method)
+        assert 0.2 < len(share.text) / len(ARTICLE) < 0.6
+    assert summarization.summarize(ARTICLE, 1, "lead") == split_sentences(ARTICLE)[0]
+    headline = summarization.summarize_full(POST, 0, "trained", reference="林志颖公司疑涉虚假营销")
+    assert headline.lang == "zh" and 8 <= len(headline.text) <= 30
+    assert set(headline.rouge) == {"rouge1", "rouge2", "rougeL"}
+    two = summarization.summarize_full(POST, 2, "trained")  # sentences, not words
+    assert len(two.chosen) == 2
+    assert [two.source[a:b] for a, b in two.chosen] == [
+        s for s in split_sentences(POST) if s in two.text
+    ]
+    assert summarization.summarize(POST, 1, "textrank") in split_sentences(POST)
+
+
+def test_bad_input_gets_a_clear_message_or_a_notice(tiny_summarizer):
+    for empty in ("", "   ", None, "\ufeff\n"):
+        with pytest.raises(InputError, match="Paste a Chinese or English text"):
+            summarization.summarize(empty)
+    with pytest.raises(InputError, match="nothing to summarize"):
+        summarization.summarize("😀🎉！？…")
+    with pytest.raises(InputError, match="Unknown method"):
+        summarization.summarize(ARTICLE, 0, "magic")
+    one = summarization.summarize_full("I like tea.", 0, "textrank")
+    assert one.text == "I like tea." and any("one sentence" in n for n in one.notices)
+    flat = summarization.summarize_full("tea and coffee " * 40, 2, "trained")  # no punctuation
+    assert any("no end punctuation" in n for n in flat.notices)
+    huge = summarization.summarize_full("我喜欢茶。" * 40_000)  # 200,000 characters
+    assert any("only the first 20,000 were summarized" in n for n in huge.notices)
+    assert any("only the first 500 were summarized" in n for n in huge.notices)
+    assert len(huge.sentences) == summarization.MAX_DOC_SENTENCES
+    mixed = summarization.summarize_full("我喜欢机器学习。I like machine learning a lot.", 1)
+    assert any("mixes Chinese and English" in n for n in mixed.notices)
+
+
+def test_the_tab_shows_the_summary_highlights_scores_and_rouge(tiny_summarizer):
+    from demos import summarization as tab
+
+    text, notes, taken, scores, table = tab.summarize_ui(ARTICLE, 2, "trained", "profits rose")
+    assert text and notes == ""
+    assert "".join(piece for piece, _ in taken) == ARTICLE
+    assert [piece for piece, label in taken if label] == split_sentences(text)
+    assert sum(1 for _, s in scores if s is not None) == 5
+    assert "ROUGE-1" in table
+    assert tab.summarize_api(ARTICLE, 1, "lead") == split_sentences(ARTICLE)[0]
+
+
+class FakeTokenizer:
+    def __call__(self, texts, **kwargs):
+        self.seen = texts
+        return self
+
+    def to(self, device):
+        return {"input_ids": torch.ones(1, 3, dtype=torch.long)}
+
+    def batch_decode(self, ids, skip_special_tokens=True):
+        return [" a new summary "]
+
+
+class FakeBart:
+    device = torch.device("cpu")
+
+    def generate(self, input_ids, **kwargs):
+        return input_ids
+
+
+def test_pretrained_option_summarizes_through_the_hub_model(monkeypatch, fresh_cache):
+    asked = []
+    monkeypatch.setattr(
+        hub, "get_model", lambda lang: asked.append(lang) or (FakeTokenizer(), FakeBart())
+    )
+    result = summarization.summarize_full(ARTICLE, 0, "pretrained")
+    assert asked == ["en"] and result.text == "a new summary" and result.scores is None
+
+
+def test_pretrained_option_without_internet_says_so(monkeypatch, fresh_cache):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setitem(hub.HUB_MODELS, "zh", "someone/not-a-cached-model")
+    with pytest.raises(HubUnavailable, match="needs internet"):
+        summarization.summarize(POST, 0, "pretrained")
+
+
+@needs_data("nlp", "summarization", "lcsts", "train.tsv")
+def test_train_dry_run_writes_loadable_weights_that_summarize(tmp_path, monkeypatch, fresh_cache):
+    from models.common.weights import read_meta
+    from models.summarization import train
+
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    out = tmp_path / "summarization"
+    tiny = "buckets=512,d_model=16,heads=2,token_layers=1,sentence_layers=1,ff=32"
+    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(out), "--epochs", "2"]
+    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny])
+    meta = read_meta(out / "default.safetensors")
+    assert meta["config"]["d_model"] == 16 and meta["train"]["dry_run"]
+    assert (out / "default.log.jsonl").read_text().count("\n") == 2  # one line per epoch
+    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny, "--resume"])
+    assert isinstance(summarization.summarize(POST), str)
+
+
+# Measured on this sample (every 5th LCSTS val post, 200): trained ROUGE-1 23.0, ROUGE-L 20.2
+# (Lead 23.8 / 20.5, TextRank 22.7 / 19.4: on this sample the model does not beat Lead; on all
+# of val it does by 0.6 / 0.7, see CARD.md).
+ROUGE1_FLOOR = 0.21
+ROUGEL_FLOOR = 0.18
+
+
+@needs_data("nlp", "summarization", "lcsts", "val.tsv")
+def test_shipped_weights_beat_the_floor_on_an_lcsts_val_sample(fresh_cache):
+    from models.summarization.evaluate import score
+
+    if not summarization.SPEC.weights_path().is_file():
+        pytest.skip("no shipped summarization weights yet")
+    docs = read_lcsts(DATA, "val")[::5]
+    trained = score(docs, "trained", summarization.SPEC.load(device=torch.device("cpu")))
+    assert trained["rouge1"] >= ROUGE1_FLOOR and trained["rougeL"] >= ROUGEL_FLOOR
+
+
+# ---- the running app (shipped weights): over HTTP, and in a browser
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def test_summarize_endpoint_answers_in_both_languages(client):
+    from gradio_client.exceptions import AppError
+
+    if not summarization.SPEC.weights_path().is_file():
+        pytest.skip("no shipped summarization weights yet")
+    english = client.predict(ARTICLE, 2, "trained", api_name="/summarize")
+    assert len(split_sentences(english)) == 2
+    assert all(sentence in ARTICLE for sentence in split_sentences(english))
+    assert client.predict(ARTICLE, 1, "lead", api_name="/summarize") == split_sentences(ARTICLE)[0]
+    chinese = client.predict(POST, 0, "trained", api_name="/summarize")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and len(chinese) < len(POST)
+    with pytest.raises(AppError, match="Paste a Chinese or English text"):
+        client.predict("  ", 0, "trained", api_name="/summarize")
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, browser_page
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        with browser_page(browser, app_url) as page:
+            page.get_by_role("tab", name="Digits", exact=True).wait_for()
+            yield page
+        browser.close()
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab, through the "More tabs" menu when the tab bar has no room for it."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    if tab.count() and tab.is_visible():
+        tab.click()
+        return
+    page.get_by_role("button", name="More tabs").click()
+    page.locator(".overflow-dropdown button", has_text=name).click()
+
+
+def test_pasting_an_article_shows_its_summary_and_highlights(page):
+    from playwright.sync_api import expect
+
+    if not summarization.SPEC.weights_path().is_file():
+        pytest.skip("no shipped summarization weights yet")
+    open_tab(page, "Summarization")
+    panel = page.locator("[role=tabpanel]:visible").first
+    panel.get_by_placeholder("Paste a news article").fill(ARTICLE)
+    length = panel.locator("input[type=number]").first  # the length slider's number box
+    length.fill("2")
+    length.press("Tab")
+    panel.get_by_role("button", name="Summarize", exact=True).click()
+    output = panel.locator("#summarization-output textarea")
+    expect(output).to_have_value(re.compile(r"TimeWarner|Time Warner|Google"), timeout=30_000)
+    assert len(split_sentences(output.input_value())) == 2
+    expect(panel.locator("#summarization-taken")).to_contain_text("Quarterly profits")
+    assert panel.get_by_text("Error", exact=True).count() == 0
