@@ -5,7 +5,7 @@ sentence's score as a shade; ROUGE against a reference when one is pasted."""
 import gradio as gr
 
 from demos import i18n
-from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, user_errors
+from demos.common import MODEL_CALLS, about_panel, endpoint, examples, gpu, user_errors
 from demos.i18n import localize, t
 from models.summarization import SPEC
 from models.summarization import predict as summarization
@@ -125,9 +125,7 @@ def build() -> None:
                 placeholder=t("summarization.reference_placeholder"),
             )
             submit = gr.Button(t("summarization.summarize"), variant="primary")
-            examples = gr.Examples(
-                EXAMPLES, inputs=[text, length], label=t("summarization.examples")
-            )
+            samples = examples(EXAMPLES, [text, length], t("summarization.examples"))
         with gr.Column():
             output = gr.Textbox(
                 label=t("summarization.output"),
@@ -161,5 +159,5 @@ def build() -> None:
         **MODEL_CALLS,
     )
     submit.click(summarize_ui, **ask)
-    examples.load_input_event.then(summarize_ui, **ask)
+    samples.load_input_event.then(summarize_ui, **ask)
     endpoint(summarize_api, [text, length, method], output, api_name="summarize")

@@ -16,10 +16,15 @@ from models.common.weights import save_weights
 from models.summarization import hub
 from models.summarization import predict as summarization
 from models.summarization.data import (
+    Doc,
+    bbc_splits,
     chunks,
+    drop_copies,
     greedy_oracle,
+    lcsts_val,
     parse,
     read_lcsts,
+    text_key,
     token_features,
     token_labels,
 )
@@ -136,6 +141,93 @@ def test_long_documents_are_read_in_chunks_of_whole_sentences():
     assert [i for c in parts for i in c.token_index] == list(range(len(parsed.tokens)))
 
 
+def test_chunks_hold_at_most_max_sentences_and_many_short_lines_summarize(tiny_summarizer):
+    text = "\n".join(["Yes.", "No.", "OK."] * 100)  # 300 one-word sentences, 600 tokens
+    parsed = parse(text)
+    parts = chunks(parsed, 512, 1024, [[0.0] * 5 for _ in parsed.sentences], 256)
+    assert [c.n_sentences for c in parts] == [256, 44]
+    for method in ("trained", "textrank", "lead"):
+        result = summarization.summarize_full(text, 2, method)
+        assert len(result.chosen) == 2 and len(result.scores) == 300
+    assert summarization.summarize("Hi. " * 30_000)  # cut to 500 sentences, in two chunks
+
+
+def test_sentences_without_a_word_character_are_never_chosen(tiny_summarizer):
+    assert summarization.choose([0.9, 0.1], [3, 1], 1, [False, True]) == [1]
+    for method in ("trained", "textrank", "lead"):
+        assert summarization.summarize("。。。a", 0, method) == "a", method
+        assert summarization.summarize("。。。a", 1, method) == "a", method
+        assert summarization.summarize("!!! ... Tea is good.", 1, method) == "Tea is good."
+
+
+def test_a_short_chinese_text_gets_whole_clauses_in_text_order(tiny_summarizer):
+    assert summarization.HEADLINE_UNIT == "clauses"
+    clauses = [c.strip() for c in re.split(r"[，,；;：:、。！？!?…\n]+", POST) if c.strip()]
+    headline = summarization.summarize_full(POST, 0, "trained")
+    parts = headline.text.split("，")
+    assert parts and all(part in clauses for part in parts)
+    assert len(set(parts)) == len(parts)
+    assert [clauses.index(p) for p in parts] == sorted(clauses.index(p) for p in parts)
+
+
+def test_the_word_headline_option_drops_repeats_lone_digits_and_single_characters():
+    text = "1日电，国家统计局中心发布企业PMI，PMI上升。在欧洲，法国华人华侨集中在法国。"
+    words = [text[a:b] for a, b in summarization.pieces(parse(text), "words")]
+    assert words and len(set(words)) == len(words)
+    assert all(len(w) > 1 and not w.isdigit() for w in words)
+    assert words.count("PMI") == 1 and words.count("法国") == 1
+
+
+def test_a_long_reference_is_cut_for_rouge_with_a_notice(tiny_summarizer):
+    import time
+
+    start = time.time()
+    result = summarization.summarize_full(ARTICLE, 1, "lead", reference="profits rose " * 2000)
+    assert time.time() - start < 5
+    assert any("ROUGE used only the first 2,000" in n for n in result.notices)
+    short = summarization.summarize_full(ARTICLE, 1, "lead", reference="profits rose")
+    assert short.notices == [] and short.rouge["rouge1"] > 0
+
+
+def test_copies_of_training_documents_are_left_out_of_the_reported_splits():
+    train = [Doc("The  cat sat.\nOn the mat.", "", "en"), Doc("x" * 150 + "tail one", "", "en")]
+    docs = [
+        Doc("the cat sat. on the MAT.", "", "en"),  # the same text, other case and spaces
+        Doc("x" * 150 + "another tail", "", "en"),  # the same first 150 characters
+        Doc("A dog barked.", "", "en"),
+    ]
+    assert [d.text for d in drop_copies(docs, train)] == ["A dog barked."]
+
+
+@needs_data("nlp", "summarization", "bbc-news-summary")
+def test_the_bbc_test_and_val_splits_hold_no_copy_of_a_training_article():
+    splits = bbc_splits(DATA)
+    assert len(splits["train"]) == 1500  # the split the model was trained on, unchanged
+    seen = {text_key(d.text)[:150] for d in splits["train"]}
+    for name in ("val", "test"):
+        assert splits[name] and all(text_key(d.text)[:150] not in seen for d in splits[name])
+    assert len(splits["test"]) == 265 and len(splits["val"]) == 183
+
+
+@needs_data("nlp", "summarization", "lcsts", "val.tsv")
+def test_the_reported_lcsts_val_leaves_out_the_posts_also_in_train():
+    val, train = lcsts_val(DATA), {d.text for d in read_lcsts(DATA, "train")}
+    assert len(val) == 951 and not any(d.text in train for d in val)
+
+
+@needs_data("nlp", "summarization", "bbc-news-summary")
+def test_the_evaluation_names_the_bbc_split_it_ran_on(tiny_summarizer):
+    import json
+
+    from models.summarization import evaluate
+
+    args = ["--limit", "2", "--bbc-split", "val", "--write", "--data-dir", str(DATA)]
+    evaluate.main(args)
+    record = json.loads((tiny_summarizer / "default.metrics.json").read_text())
+    assert "held out" not in record["split"] and "BBC val" in record["split"]
+    assert record["n"] == {"LCSTS val": 2, "BBC val": 2}
+
+
 def test_every_method_summarizes_at_the_length_asked(tiny_summarizer):
     for method in ("trained", "textrank", "lead"):
         result = summarization.summarize_full(ARTICLE, 2, method)
@@ -146,7 +238,7 @@ def test_every_method_summarizes_at_the_length_asked(tiny_summarizer):
         assert 0.2 < len(share.text) / len(ARTICLE) < 0.6
     assert summarization.summarize(ARTICLE, 1, "lead") == split_sentences(ARTICLE)[0]
     headline = summarization.summarize_full(POST, 0, "trained", reference="林志颖公司疑涉虚假营销")
-    assert headline.lang == "zh" and 8 <= len(headline.text) <= 30
+    assert headline.lang == "zh" and 8 <= len(headline.text) <= 40  # ~28 characters of clauses
     assert set(headline.rouge) == {"rouge1", "rouge2", "rougeL"}
     two = summarization.summarize_full(POST, 2, "trained")  # sentences, not words
     assert len(two.chosen) == 2
@@ -190,6 +282,8 @@ def test_the_tab_shows_the_summary_highlights_scores_and_rouge(tiny_summarizer):
 
 class FakeTokenizer:
     def __call__(self, texts, **kwargs):
+        if isinstance(texts, str):  # counting the source's tokens: one a word here
+            return {"input_ids": texts.split()}
         self.seen = texts
         return self
 
@@ -214,6 +308,9 @@ def test_pretrained_option_summarizes_through_the_hub_model(monkeypatch, fresh_c
     )
     result = summarization.summarize_full(ARTICLE, 0, "pretrained")
     assert asked == ["en"] and result.text == "a new summary" and result.scores is None
+    assert result.notices == []
+    long = summarization.summarize_full(ARTICLE * 10, 0, "pretrained")  # ~750 words
+    assert any("reads only the first 512" in n for n in long.notices)
 
 
 def test_pretrained_option_without_internet_says_so(monkeypatch, fresh_cache):
@@ -240,11 +337,13 @@ def test_train_dry_run_writes_loadable_weights_that_summarize(tmp_path, monkeypa
     assert isinstance(summarization.summarize(POST), str)
 
 
-# Measured on this sample (every 5th LCSTS val post, 200): trained ROUGE-1 23.0, ROUGE-L 20.2
-# (Lead 23.8 / 20.5, TextRank 22.7 / 19.4: on this sample the model does not beat Lead; on all
-# of val it does by 0.6 / 0.7, see CARD.md).
-ROUGE1_FLOOR = 0.21
-ROUGEL_FLOOR = 0.18
+# The trained model must not fall below Lead on the same sample (by more than a point: the
+# sample is 191 posts) nor below absolute floors. Measured on it (every 5th post of LCSTS val
+# less its copies of train posts, 191): trained ROUGE-1 24.1, ROUGE-L 21.0; Lead 22.9 / 19.9;
+# TextRank 22.5 / 19.3.
+ROUGE1_FLOOR = 0.22
+ROUGEL_FLOOR = 0.19
+BELOW_LEAD = 0.01
 
 
 @needs_data("nlp", "summarization", "lcsts", "val.tsv")
@@ -253,9 +352,12 @@ def test_shipped_weights_beat_the_floor_on_an_lcsts_val_sample(fresh_cache):
 
     if not summarization.SPEC.weights_path().is_file():
         pytest.skip("no shipped summarization weights yet")
-    docs = read_lcsts(DATA, "val")[::5]
+    docs = lcsts_val(DATA)[::5]
     trained = score(docs, "trained", summarization.SPEC.load(device=torch.device("cpu")))
+    lead = score(docs, "lead")
     assert trained["rouge1"] >= ROUGE1_FLOOR and trained["rougeL"] >= ROUGEL_FLOOR
+    assert trained["rouge1"] >= lead["rouge1"] - BELOW_LEAD
+    assert trained["rougeL"] >= lead["rougeL"] - BELOW_LEAD
 
 
 # ---- the running app (shipped weights): over HTTP, and in a browser

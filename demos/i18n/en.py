@@ -216,8 +216,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "summarization": {
         "title": "Summarization",
         "intro": "Paste a Chinese or English text (the language is detected) and get a summary: "
-        "the sentences that matter most, or, for a short Chinese post, a headline of its key "
-        "words. The source is shown with the parts taken highlighted and every sentence's score.",
+        "the sentences that matter most, or, for a short Chinese post, a headline of its best "
+        "clauses. The source is shown with the parts taken highlighted and every sentence's score.",
         "summary": "A Transformer scorer trained here on LCSTS (Chinese Weibo posts and their "
         "headlines) and BBC News Summary (English articles and their extractive summaries): it "
         "scores every sentence and every word; below: ROUGE on LCSTS val and a held-out BBC "
@@ -242,7 +242,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "scores": "Each sentence's score (darker: more likely to belong in a summary)",
         "scores_help": "The scores are the trained model's probabilities that a sentence belongs "
         "in a summary (TextRank: its centrality; Lead: its position). A short Chinese post is "
-        "summarized by its best-scored words instead, highlighted above.",
+        "summarized by its best-scored clauses instead, highlighted above.",
         "scores_trained_only": "Sentence scores are shown for the trained model, TextRank and "
         "Lead only.",
         "rouge_chars": "F1 against the reference, Chinese characters (punctuation dropped).",

@@ -197,7 +197,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "summarization": {
         "title": "摘要",
         "intro": "粘贴一段中文或英文（自动识别语言），得到摘要：最重要的几句话；如果是一段较短的中文"
-        "微博，则是由关键词组成的标题。原文中被摘取的部分会高亮，并显示每句话的得分。",
+        "微博，则是由得分最高的分句组成的标题。原文中被摘取的部分会高亮，并显示每句话的得分。",
         "summary": "本项目在 LCSTS（中文微博及其标题）和 BBC News Summary（英文新闻及其抽取式"
         "摘要）上训练的 Transformer 打分模型：为每个句子和每个词打分；下方是在 LCSTS 验证集和留出的 "
         "BBC 划分上的 ROUGE。",
@@ -219,7 +219,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "taken": "摘要",
         "scores": "每句话的得分（颜色越深，越可能属于摘要）",
         "scores_help": "得分是训练模型判断一句话属于摘要的概率（TextRank：句子的中心度；Lead：句子的"
-        "位置）。较短的中文微博则由得分最高的词组成摘要，在上方高亮。",
+        "位置）。较短的中文微博则由得分最高的分句组成摘要，在上方高亮。",
         "scores_trained_only": "句子得分只对训练模型、TextRank 和 Lead 显示。",
         "rouge_chars": "与参考摘要相比的 F1，按汉字计算（去掉标点）。",
         "rouge_words": "与参考摘要相比的 F1，按英文单词计算（Porter 词干化）。",
@@ -416,4 +416,8 @@ MESSAGES: dict[str, str] = {
     "句子摘要就是这句话本身。",
     "Unknown method {method}: use trained, textrank, lead or pretrained.": "未知的方法 {method}："
     "请使用 trained、textrank、lead 或 pretrained。",
+    "The reference has {n:,} characters; ROUGE used only the first {limit:,}.": "参考摘要共有 "
+    "{n:,} 个字符，ROUGE 只用了前 {limit:,} 个。",
+    "The pretrained model reads only the first {limit} of the text's {n:,} tokens; the rest was "
+    "not summarized.": "预训练模型只读取文本 {n:,} 个词元中的前 {limit} 个；其余部分没有做摘要。",
 }

@@ -175,6 +175,11 @@ def read_lcsts(data_dir: Path, split: str) -> list[Doc]:
     return docs
 
 
+def lcsts_val(data_dir: Path) -> list[Doc]:
+    """LCSTS val less the posts that are also in train.tsv (drop_copies): the reported set."""
+    return drop_copies(read_lcsts(data_dir, "val"), read_lcsts(data_dir, "train"))
+
+
 def _gold_sentences(text: str, summary: str) -> list[int]:
     squeezed = re.sub(r"\s+", "", summary)
     return [
@@ -200,16 +205,39 @@ def read_bbc(data_dir: Path) -> list[Doc]:
     return docs
 
 
+LEAK_PREFIX = 150  # characters of a normalised text that identify a copy
+
+
+def text_key(text: str) -> str:
+    """A text lowercased with its white space squeezed: what makes two copies equal."""
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def drop_copies(docs: list[Doc], seen: list[Doc]) -> list[Doc]:
+    """`docs` less every document whose normalised text, or its first LEAK_PREFIX characters,
+    is also one of `seen`'s (the training split's)."""
+    keys = {text_key(d.text) for d in seen}
+    prefixes = {k[:LEAK_PREFIX] for k in keys}
+    return [
+        d
+        for d in docs
+        if text_key(d.text) not in keys and text_key(d.text)[:LEAK_PREFIX] not in prefixes
+    ]
+
+
 def bbc_splits(data_dir: Path) -> dict[str, list[Doc]]:
-    """{"train", "val", "test"}: the BBC articles, split once with SPLIT_SEED."""
+    """{"train", "val", "test"}: the BBC articles, split once with SPLIT_SEED. The corpus holds
+    exact copies; the training split is the one the model learnt from (kept as it was), and
+    val and test leave out every article that is a copy of a training one (drop_copies)."""
     docs = read_bbc(data_dir)
     order = list(range(len(docs)))
     random.Random(SPLIT_SEED).shuffle(order)
     test, val = order[:BBC_TEST], order[BBC_TEST : BBC_TEST + BBC_VAL]
-    train = order[BBC_TEST + BBC_VAL :]
+    train = [docs[i] for i in order[BBC_TEST + BBC_VAL :]]
     return {
-        name: [docs[i] for i in idx]
-        for name, idx in (("train", train), ("val", val), ("test", test))
+        "train": train,
+        "val": drop_copies([docs[i] for i in val], train),
+        "test": drop_copies([docs[i] for i in test], train),
     }
 
 
@@ -267,10 +295,16 @@ class Chunk:
 
 
 def chunks(
-    parsed: Parsed, buckets: int, max_tokens: int, features: list[list[float]]
+    parsed: Parsed,
+    buckets: int,
+    max_tokens: int,
+    features: list[list[float]],
+    max_sentences: int | None = None,
 ) -> list[Chunk]:
-    """The document in chunks of whole sentences; a sentence longer than `max_tokens` tokens
-    keeps its first `max_tokens` (the rest are not scored). `features`: sentence_features."""
+    """The document in chunks of whole sentences, at most `max_tokens` tokens and (when given)
+    `max_sentences` sentences each (the net's position tables); a sentence longer than
+    `max_tokens` tokens keeps its first `max_tokens` (the rest are not scored). `features`:
+    sentence_features."""
     unigrams, bigrams = token_ids(parsed, buckets)
     per_token = token_features(parsed)
     by_sentence: list[list[int]] = [[] for _ in parsed.sentences]
@@ -298,7 +332,8 @@ def chunks(
 
     for s, members in enumerate(by_sentence):
         n = min(len(members), max_tokens)
-        if current and size + n > max_tokens:
+        full = max_sentences is not None and len(current) >= max_sentences
+        if current and (size + n > max_tokens or full):
             flush()
             current, size = [], 0
         current.append(s)

@@ -33,13 +33,15 @@ def get_model(lang: str):
 
 
 @torch.no_grad()
-def summarize(text: str, lang: str, beam: int = 4) -> str:
-    """An abstractive summary of `text` ("zh" or "en"); the source is cut to 512 tokens."""
+def summarize(text: str, lang: str, beam: int = 4) -> tuple[str, int]:
+    """(an abstractive summary of `text` ("zh" or "en"), the source's length in the model's
+    tokens): the model reads only the first MAX_SOURCE_TOKENS of them."""
     tokenizer, model = get_model(lang)
+    n_tokens = len(tokenizer(text, truncation=False)["input_ids"])
     batch = tokenizer(
         [text], truncation=True, max_length=MAX_SOURCE_TOKENS, return_tensors="pt"
     ).to(model.device)
     generated = model.generate(
         **batch, num_beams=beam, max_new_tokens=MAX_SUMMARY_TOKENS, no_repeat_ngram_size=3
     )
-    return tokenizer.batch_decode(generated, skip_special_tokens=True)[0].strip()
+    return tokenizer.batch_decode(generated, skip_special_tokens=True)[0].strip(), n_tokens

@@ -61,7 +61,7 @@ def make_examples(docs: list[Doc], cfg: Config) -> list[dict]:
         sent = sentence_labels(doc, parsed)
         tok = token_labels(parsed, doc.summary) if doc.gold is None else None
         features = sentence_features(parsed, doc.lang)
-        for c in chunks(parsed, cfg.buckets, cfg.max_tokens, features):
+        for c in chunks(parsed, cfg.buckets, cfg.max_tokens, features, cfg.max_sentences):
             out.append(
                 {
                     "tokens": c.tokens,
