@@ -16,6 +16,7 @@ from typing import TypeVar
 from urllib.parse import urlparse
 
 from models.common import loading
+from models.common.device import model_device
 from models.common.errors import Message, ModelUnavailable
 
 T = TypeVar("T")
@@ -113,3 +114,13 @@ def get_pretrained(key: str, model_id: str, from_pretrained: Callable[[str, bool
     # Again after: a newer model asked for while this one loaded may have made this one old.
     _forget_least_recent()
     return model
+
+
+def seq2seq_from_pretrained(model_id: str, local_only: bool):
+    """(tokenizer, model) of a transformers sequence-to-sequence model (a translator, a
+    summarizer), in eval mode on the app's device: a `from_pretrained` for get_pretrained."""
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_id, local_files_only=local_only)
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_id, local_files_only=local_only)
+    return tokenizer, model.eval().to(model_device())

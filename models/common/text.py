@@ -1,5 +1,5 @@
-"""Text helpers every text tab shares: the language check and sentence splitting for Chinese
-and English.
+"""Text helpers every text tab shares: clean-up of pasted text, the language check and
+sentence splitting for Chinese and English.
 
     looks_chinese("房间很干净")                  # True: at least 30 % Chinese characters
     language("Where is the station?")          # "en"
@@ -8,6 +8,7 @@ and English.
 """
 
 import re
+import unicodedata
 
 MIN_CJK = 0.3  # at least this share of Chinese characters (spaces aside) reads as Chinese
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -72,3 +73,11 @@ def split_sentences(text: str) -> list[str]:
     if rest:
         sentences.append(rest)
     return sentences
+
+
+def normalize(text: str | None) -> str:
+    """Pasted text made safe to read: NFC, valid Unicode (lone surrogates become U+FFFD), no
+    BOM or control characters, trimmed."""
+    text = (text or "").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()

@@ -17,16 +17,13 @@ punctuation) is never chosen.
 
 import math
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import torch
 
-from models.common.device import model_device
 from models.common.errors import InputError, Message
-from models.common.loading import load_once
-from models.common.text import language, mixed_languages
+from models.common.text import language, mixed_languages, normalize
 from models.summarization import SPEC
 from models.summarization.data import (
     TOKEN_FEATURES,
@@ -62,7 +59,7 @@ _CLAUSE = re.compile(r"[^，,；;：:、。！？!?…\n]+")
 
 
 def get_model(variant: str = "default") -> SummaryNet:
-    return load_once(f"summarization/{variant}", lambda: SPEC.load(variant, model_device()))
+    return SPEC.get_model(variant)
 
 
 @dataclass
@@ -76,13 +73,6 @@ class Summary:
     chosen: list[tuple[int, int]]  # (start, end) of the source parts the summary took
     notices: list[str] = field(default_factory=list)
     rouge: dict[str, float] | None = None  # against the reference, when one was given
-
-
-def normalize(text: str | None) -> str:
-    """NFC, valid Unicode (lone surrogates become U+FFFD), no BOM or control characters."""
-    text = (text or "").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 
 def check_length(length: float | int | str | None) -> float:

@@ -12,7 +12,6 @@ and joined back (with a space in English, without one in Chinese). `direction` i
 sentiment tab uses). Very long input is cut with a notice.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,7 @@ import torch
 from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
-from models.common.text import language, mixed_languages, split_sentences
+from models.common.text import language, mixed_languages, normalize, split_sentences
 from models.common.transformer import Seq2Seq, beam_search, greedy
 from models.common.weights import WeightsError
 from models.translation import SPEC
@@ -120,13 +119,6 @@ class Translation:
     direction: str  # "zh-en" or "en-zh" (auto resolved)
     sentences: list[tuple[str, str]]  # (source sentence, its translation)
     notices: list[str] = field(default_factory=list)
-
-
-def normalize(text: str | None) -> str:
-    """NFC, valid Unicode (lone surrogates become U+FFFD), no BOM or control characters."""
-    text = (text or "").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 
 def resolve_direction(text: str, direction: str | None) -> tuple[str, list[str]]:
