@@ -21,15 +21,18 @@ from models.common.paths import DATA_ENV, default_data_dir
 TITLE = "PyTorch demo gallery"  # the browser tab's title; the page's own follows the language
 QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
 QUICK_EVENTS = 8  # UI events without a model call (clearing outputs) run at once, per event
+# Uploads and output images live in Gradio's cache folder: every 10 minutes those over an hour
+# old go, so a shared link that serves for weeks does not fill the disk.
+CACHE_DELETION = (600, 3600)  # (every this many seconds, delete files older than this many)
 
 
 # what every launch of the app needs, tests' included: the upload cap and our translations
 LAUNCH = dict(max_file_size=MAX_FILE_BYTES, i18n=I18N, theme=gr.themes.Soft())
 
 
-def build_app() -> gr.Blocks:
-    """The UI; no model is loaded here."""
-    with gr.Blocks(title=TITLE) as app:
+def build_app(delete_cache: tuple[int, int] = CACHE_DELETION) -> gr.Blocks:
+    """The UI; no model is loaded here. `delete_cache`: see CACHE_DELETION."""
+    with gr.Blocks(title=TITLE, delete_cache=delete_cache) as app:
         gr.Markdown(f"# {t('app.title')}")
         gr.Markdown(t("app.intro"))
         with gr.Tabs():

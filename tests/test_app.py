@@ -3,6 +3,8 @@
 import re
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -300,3 +302,34 @@ def test_translate_endpoint_translates_both_ways_and_detects_the_language(client
     assert client.predict("I like tea.", "auto", api_name="/translate") == chinese
     with pytest.raises(AppError, match="Type or paste"):
         client.predict("  ", "auto", api_name="/translate")
+
+
+def test_uploads_and_outputs_are_deleted_from_the_servers_cache_once_old(tmp_path):
+    """A shared link serves for weeks: files older than the app's cache age must go."""
+    import app
+    from models.common import loading
+    from tests.conftest import free_port
+
+    loading.forget()
+    blocks = app.build_app(delete_cache=(1, 1))
+    port = free_port()
+    blocks.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH)
+    def cached() -> set[Path]:
+        return {Path(f) for files in blocks.temp_file_sets for f in files}
+
+    try:
+        static = cached()  # the page's own pictures (About panels): kept while the app runs
+        path = tmp_path / "seven.png"
+        render(7).convert("RGB").save(path)
+        Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+            handle_file(str(path)), api_name="/digits_preview"
+        )
+        served = cached() - static
+        assert any(f.suffix in (".png", ".webp") for f in served), served  # upload and preview
+        deadline = time.monotonic() + 30
+        while any(f.exists() for f in served) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(f.exists() for f in served), [f for f in served if f.exists()]
+        assert all(f.exists() for f in static)
+    finally:
+        blocks.close()

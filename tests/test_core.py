@@ -136,3 +136,36 @@ def test_every_model_call_in_the_app_shares_one_concurrency_group():
             assert fn.concurrency_id == "models", fn.fn.__name__
         if fn.fn is not None and fn.fn.__name__ == "<lambda>":
             assert fn.concurrency_id != "models"
+
+
+def test_checkpoint_of_another_run_or_damaged_raises_checkpoint_error_not_system_exit(tmp_path):
+    from models.common.training import Checkpoint, CheckpointError
+
+    path = tmp_path / "run.pt"
+    Checkpoint(path, total_steps=2).save({"step": 1})
+    assert Checkpoint(path, total_steps=2).load()["step"] == 1
+    with pytest.raises(CheckpointError, match="from a run of 2 steps, this one has 3"):
+        Checkpoint(path, total_steps=3).load()
+    path.write_bytes(path.read_bytes()[:40])  # cut short, as by a full disk
+    with pytest.raises(CheckpointError, match="unreadable"):
+        Checkpoint(path, total_steps=2).load()
+    torch.save([1, 2], path)  # a torch file, but no training state
+    with pytest.raises(CheckpointError, match="no training state"):
+        Checkpoint(path, total_steps=2).load()
+
+
+def test_training_log_with_bytes_that_are_not_utf8_keeps_its_good_rows(tmp_path):
+    from models.common.training import read_log
+
+    log = tmp_path / "default.log.jsonl"
+    log.write_bytes(b'{"epoch": 1, "train_loss": 0.5}\n\xff\xfe\x00garbage\n{"epoch": 2}\n')
+    assert [row["epoch"] for row in read_log(log)] == [1, 2]
+    assert read_log(tmp_path) == []  # a folder where the file should be
+
+
+def test_app_deletes_cached_uploads_and_outputs_once_they_are_old():
+    import app
+
+    assert app.build_app().delete_cache == app.CACHE_DELETION
+    frequency, age = app.CACHE_DELETION
+    assert frequency <= age <= 24 * 3600  # a day's uploads at most stay on the server's disk

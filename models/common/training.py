@@ -7,6 +7,7 @@ what would otherwise be copied between them.
 import argparse
 import json
 import os
+import pickle
 import platform
 import random
 import time
@@ -115,6 +116,10 @@ def split_indices(n: int, val_size: int, seed: int = 0) -> tuple[torch.Tensor, t
     return order[val_size:], order[:val_size]
 
 
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be resumed: unreadable, or from a run of another length."""
+
+
 class Checkpoint:
     """Resumable training state (model, optimizer, step, RNG) in one torch file, read back with
     `weights_only=True` so a checkpoint can never run code. It belongs to a run of
@@ -136,10 +141,19 @@ class Checkpoint:
     def load(self) -> dict | None:
         if not self.path.is_file():
             return None
-        state = torch.load(self.path, map_location="cpu", weights_only=True)
+        try:
+            state = torch.load(self.path, map_location="cpu", weights_only=True)
+        except (RuntimeError, EOFError, pickle.UnpicklingError) as err:  # cut short, not ours
+            raise CheckpointError(
+                f"{self.path} is unreadable ({err}): start again without --resume"
+            ) from err
+        if not isinstance(state, dict) or "torch_rng" not in state:
+            raise CheckpointError(
+                f"{self.path} holds no training state: start again without --resume"
+            )
         steps = state.pop("total_steps", self.total_steps)
         if steps != self.total_steps:
-            raise SystemExit(
+            raise CheckpointError(
                 f"{self.path} is from a run of {steps} steps, this one has {self.total_steps}: "
                 "resume with the same --epochs and --batch-size, or start again without --resume"
             )
@@ -177,12 +191,14 @@ class TrainLog:
 
 
 def read_log(path: Path) -> list[dict]:
-    """The rows of a TrainLog file; [] when it is missing. Lines that do not parse (the last
-    one, cut short by an interrupted run) are skipped."""
-    if not path.is_file():
+    """The rows of a TrainLog file; [] when it is missing or unreadable. Lines that do not parse
+    (the last one, cut short by an interrupted run; bytes that are not UTF-8) are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # missing, a folder, no permission
         return []
     rows = []
-    for line in path.read_text().splitlines():
+    for line in lines:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
@@ -221,7 +237,11 @@ class TrainRun:
         self.args, self.ddp, self.stateful = args, ddp, stateful
         self.checkpoint = Checkpoint(args.checkpoint, total_steps)
         self.step, elapsed, self.extra = 0, 0.0, extra or {}
-        if args.resume and (state := self.checkpoint.load()) is not None:
+        try:
+            state = self.checkpoint.load() if args.resume else None
+        except CheckpointError as err:
+            raise SystemExit(str(err)) from None  # the command line's answer: say it, stop
+        if state is not None:
             for name, obj in stateful.items():
                 obj.load_state_dict(state[name])
             self.step, elapsed = state["step"], state["elapsed"]
