@@ -7,6 +7,7 @@ import time
 from collections import OrderedDict
 
 import pytest
+import torch
 
 from models.common import hub, loading
 from models.common.weights import WeightsError
@@ -143,47 +144,91 @@ def test_forget_all_during_a_load_keeps_the_stale_model_out_too(fresh_cache):
 def fresh_hub(monkeypatch, fresh_cache):
     """No Hub model used or failed before; the probe and any download fail the test."""
     monkeypatch.setattr(hub, "_used", OrderedDict())
+    monkeypatch.setattr(hub, "_sizes", {})
     monkeypatch.setattr(hub, "_failed_at", {})
+    monkeypatch.setattr(hub, "_downloads", {})
     monkeypatch.setattr(hub, "hub_reachable", lambda: pytest.fail("probed the network"))
 
 
-class FakeHub:
-    """A from_pretrained whose models are all in the local cache; counts loads per id."""
+def finish_downloads() -> None:
+    """Wait for the background downloads started so far."""
+    for thread in list(hub._downloads.values()):
+        thread.join(WAIT_S)
 
-    def __init__(self) -> None:
+
+class FakeHub:
+    """A from_pretrained whose models are all in the local cache: a float32 net of
+    `sizes[id]` bytes each; counts loads per id."""
+
+    def __init__(self, **sizes: int) -> None:
+        self.sizes = sizes
         self.loads: dict[str, int] = {}
 
-    def __call__(self, model_id: str, local_only: bool) -> str:
+    def __call__(self, model_id: str, local_only: bool) -> torch.nn.Module:
         assert local_only, "tried to download"
         self.loads[model_id] = self.loads.get(model_id, 0) + 1
-        return f"model {model_id}"
+        return torch.nn.Linear(self.sizes.get(model_id, 1) // 4, 1, bias=False)
 
 
-def test_at_most_one_hub_model_is_resident(fresh_hub):
-    fake = FakeHub()
-    assert hub.get_pretrained("t/hub/a", "a", fake) == "model a"
-    assert hub.get_pretrained("t/hub/a", "a", fake) == "model a"  # cached
-    assert hub.get_pretrained("t/hub/b", "b", fake) == "model b"
-    assert loading.loaded_keys() == ["t/hub/b"]
-    assert hub.get_pretrained("t/hub/a", "a", fake) == "model a"
-    assert fake.loads == {"a": 2, "b": 1} and loading.loaded_keys() == ["t/hub/a"]
+def test_hub_models_stay_resident_up_to_a_byte_budget(fresh_hub, monkeypatch):
+    monkeypatch.setattr(hub, "MAX_RESIDENT_HUB_BYTES", 1000)
+    fake = FakeHub(a=400, b=400, c=400, huge=4000)
+    for key in ("a", "b", "a", "b"):  # two alternating choices that fit: loaded once each
+        hub.get_pretrained(f"t/hub/{key}", key, fake)
+    assert fake.loads == {"a": 1, "b": 1} and loading.loaded_keys() == ["t/hub/a", "t/hub/b"]
+    hub.get_pretrained("t/hub/c", "c", fake)  # a third would pass the budget: a goes
+    assert loading.loaded_keys() == ["t/hub/b", "t/hub/c"]
+    hub.get_pretrained("t/hub/huge", "huge", fake)  # over the budget alone: kept, alone
+    assert loading.loaded_keys() == ["t/hub/huge"]
+    hub.get_pretrained("t/hub/a", "a", fake)  # the huge one's known size: out before a loads
+    assert loading.loaded_keys() == ["t/hub/a"] and fake.loads["a"] == 2
 
 
-def test_a_hub_model_asked_for_while_another_loads_bounds_them_both(fresh_hub):
-    """A load overtaken by a newer choice goes to its caller but is not kept."""
+def test_a_hub_model_asked_for_while_another_loads_bounds_them_both(fresh_hub, monkeypatch):
+    """A load overtaken by a newer choice goes to its caller but is not kept when both would
+    pass the budget."""
+    monkeypatch.setattr(hub, "MAX_RESIDENT_HUB_BYTES", 500)
     started, release = threading.Event(), threading.Event()
 
-    def slow(model_id: str, local_only: bool) -> str:
+    def slow(model_id: str, local_only: bool) -> torch.nn.Module:
         started.set()
         release.wait(WAIT_S)
-        return "slow"
+        return torch.nn.Linear(100, 1, bias=False)  # 400 bytes
 
     thread, result = run_in_thread(hub.get_pretrained, "t/hub/slow", "slow", slow)
     assert started.wait(WAIT_S)
-    assert hub.get_pretrained("t/hub/b", "b", FakeHub()) == "model b"
+    hub.get_pretrained("t/hub/b", "b", FakeHub(b=400))
     release.set()
     thread.join(WAIT_S)
-    assert result == ["slow"] and loading.loaded_keys() == ["t/hub/b"]
+    assert len(result) == 1 and loading.loaded_keys() == ["t/hub/b"]
+
+
+def test_a_download_runs_in_the_background_and_the_request_returns_at_once(fresh_hub, monkeypatch):
+    """Minutes of download must not hold one of the model-call slots every tab shares."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hub, "hub_reachable", lambda: True)
+    cached, downloads, release = set(), [], threading.Event()
+
+    def from_hub(model_id: str, local_only: bool) -> torch.nn.Module:
+        if local_only:
+            if model_id not in cached:
+                raise OSError("not in the local cache")
+            return torch.nn.Linear(2, 1)
+        downloads.append(model_id)
+        release.wait(WAIT_S)
+        cached.add(model_id)
+        return torch.nn.Linear(2, 1)
+
+    for _ in range(3):  # the first starts the download; the others find it running
+        t0 = time.perf_counter()
+        with pytest.raises(hub.HubDownloading, match="being downloaded"):
+            hub.get_pretrained("t/hub/big", "big", from_hub)
+        assert time.perf_counter() - t0 < WAIT_S / 2  # (not waiting for the download)
+    assert downloads == ["big"] and loading.loaded_keys() == []
+    release.set()
+    finish_downloads()
+    assert isinstance(hub.get_pretrained("t/hub/big", "big", from_hub), torch.nn.Linear)
+    assert downloads == ["big"] and loading.loaded_keys() == ["t/hub/big"]
 
 
 def test_an_offline_failure_is_remembered_for_a_while(fresh_hub, monkeypatch):
@@ -219,6 +264,9 @@ def test_a_model_of_the_wrong_kind_is_not_remembered_as_offline(fresh_hub, monke
             raise OSError("not in the local cache")
         raise hub.HubUnavailable(f"{model_id} is not a CIFAR-10 classifier")  # once downloaded
 
+    with pytest.raises(hub.HubDownloading):
+        hub.load_pretrained("imagenet", wrong_kind)
+    finish_downloads()
     for _ in range(2):
         with pytest.raises(hub.HubUnavailable, match="not a CIFAR-10 classifier"):
             hub.load_pretrained("imagenet", wrong_kind)

@@ -285,6 +285,9 @@ MESSAGES: dict[str, str] = {
     "The pretrained model {model} could not be loaded from the Hugging Face Hub (this needs "
     "internet access). The model trained here still works.": "无法从 Hugging Face Hub 加载预训练"
     "模型 {model}（需要联网）。本项目训练的模型仍然可用。",
+    "The pretrained model {model} is being downloaded (first use: this can take a few minutes). "
+    "The model trained here answers meanwhile; try this choice again shortly.": "预训练模型 "
+    "{model} 正在下载（首次使用，可能需要几分钟）。其间本项目训练的模型照常回答；请稍后再试这个选项。",
     # models/digits
     "Draw a digit: the canvas is empty.": "请画一个数字：画布是空的。",
     "No digit found: the image looks blank. Use dark ink on light paper.": "没有找到数字：图片"

@@ -1,7 +1,12 @@
-"""Optional pretrained models from the Hugging Face Hub: from the local cache when they are there,
-else downloaded. Without internet they cannot be, and the tab says so and keeps its own model.
+"""Optional pretrained models from the Hugging Face Hub (or torch.hub): from the local cache when
+they are there, else downloaded. Without internet they cannot be, and the tab says so and keeps
+its own model.
 
-`get_pretrained` keeps at most MAX_RESIDENT_HUB_MODELS of them in memory, and a model that could
+A download (up to GBs, minutes) never runs inside a request: the first request starts it in a
+background thread and is told to come back, so it holds none of the model-call slots every tab
+shares (demos.common.MODEL_CALLS) for longer than a cache lookup. Once the files are cached, a
+request loads them from disk (seconds). `get_pretrained` keeps the most recently used models in
+memory up to MAX_RESIDENT_HUB_BYTES together (at least the newest one), and a model that could
 not be had is not tried again for RETRY_AFTER_S seconds, so an offline choice answers at once.
 """
 
@@ -15,6 +20,8 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlparse
 
+import torch
+
 from models.common import loading
 from models.common.device import model_device
 from models.common.errors import Message, ModelUnavailable
@@ -22,16 +29,25 @@ from models.common.errors import Message, ModelUnavailable
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-MAX_RESIDENT_HUB_MODELS = 1  # each is hundreds of MB: trying every choice must not keep them all
+# Two alternating choices (a ViT and a RoBERTa: ~0.7 GB together) stay loaded; a third that would
+# pass this pushes the least recently used out. Each is hundreds of MB, a GB for some.
+MAX_RESIDENT_HUB_BYTES = 2 * 1024**3
 RETRY_AFTER_S = 60.0  # how long a failed model id fails at once instead of probing the network
 
-_used: OrderedDict[str, None] = OrderedDict()  # keys get_pretrained has seen, least recent first
+_used: OrderedDict[str, int] = OrderedDict()  # key -> bytes (0 while loading), least recent first
+_sizes: dict[str, int] = {}  # key -> bytes its model took when last loaded (kept after eviction)
 _used_guard = threading.Lock()
-_failed_at: dict[str, float] = {}  # model id -> time.monotonic() of its last failure
+_failed_at: dict[str, tuple[float, "HubUnavailable"]] = {}  # model id -> (monotonic time, why)
+_downloads: dict[str, threading.Thread] = {}  # model id -> its download, while it runs
+_downloads_guard = threading.Lock()
 
 
 class HubUnavailable(ModelUnavailable):
     """A pretrained model could not be loaded (no internet, or not the kind of model expected)."""
+
+
+class HubDownloading(HubUnavailable):
+    """A pretrained model is being downloaded in the background: ask again shortly."""
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
@@ -54,12 +70,6 @@ def hub_reachable(timeout: float = 3.0) -> bool:
     return answered == [True]
 
 
-def _failed(model_id: str) -> HubUnavailable:
-    """Remember that `model_id` could not be had, and say so."""
-    _failed_at[model_id] = time.monotonic()
-    return _unavailable(model_id)
-
-
 def _unavailable(model_id: str) -> HubUnavailable:
     return HubUnavailable(
         Message(
@@ -70,48 +80,104 @@ def _unavailable(model_id: str) -> HubUnavailable:
     )
 
 
+def _downloading(model_id: str) -> HubDownloading:
+    return HubDownloading(
+        Message(
+            "The pretrained model {model} is being downloaded (first use: this can take a few "
+            "minutes). The model trained here answers meanwhile; try this choice again shortly.",
+            model=model_id,
+        )
+    )
+
+
+def _failed(model_id: str, why: HubUnavailable) -> HubUnavailable:
+    """Remember for RETRY_AFTER_S that `model_id` could not be had, and why."""
+    _failed_at[model_id] = (time.monotonic(), why)
+    return why
+
+
+def _download(model_id: str, from_pretrained: Callable[[str, bool], object]) -> None:
+    """The background download: fetch the files into the local cache, remember a failure."""
+    try:
+        from_pretrained(model_id, False)  # (the model it builds goes; requests load from disk)
+        _failed_at.pop(model_id, None)
+    except HubUnavailable as err:  # downloaded, but not the kind of model expected
+        _failed(model_id, err)
+    except Exception:  # OSError, ValueError and HTTP clients' own errors (httpx timeouts)
+        log.warning("downloading %s failed", model_id, exc_info=True)
+        _failed(model_id, _unavailable(model_id))
+    finally:
+        with _downloads_guard:
+            _downloads.pop(model_id, None)
+
+
 def load_pretrained(model_id: str, from_pretrained: Callable[[str, bool], T]) -> T:
-    """`from_pretrained(model_id, local_only)` for a Hub id or a local folder: from the local
-    cache first, else downloaded; HubUnavailable with a plain message when neither works, and
-    at once for RETRY_AFTER_S seconds after that (the caller holds the model's lock meanwhile)."""
-    failed_at = _failed_at.get(model_id)
-    if failed_at is not None and time.monotonic() - failed_at < RETRY_AFTER_S:
-        raise _unavailable(model_id)
+    """`from_pretrained(model_id, local_only=True)` for a Hub id or a local folder already in
+    the local cache. Otherwise HubDownloading, having started the download in the background,
+    or HubUnavailable with a plain message when the network is down or the last try failed
+    under RETRY_AFTER_S ago."""
+    failed = _failed_at.get(model_id)
+    if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
+        raise type(failed[1])(*failed[1].args)  # a fresh error each time: same message
+    with _downloads_guard:
+        if model_id in _downloads:
+            raise _downloading(model_id)
     try:
         return from_pretrained(model_id, True)
     except (OSError, ValueError):
-        pass  # not cached here: download it below
+        pass  # not cached here: download it in the background
     if os.environ.get("HF_HUB_OFFLINE") == "1" or not hub_reachable():
-        raise _failed(model_id)
-    try:
-        model = from_pretrained(model_id, False)
-    except HubUnavailable:
-        raise  # (downloaded, but not the kind of model expected: its own message)
-    except Exception as err:  # OSError, ValueError, and the HTTP client's own errors, which
-        # transformers re-raises as they are (httpx2.ReadTimeout mid-download is no OSError)
-        log.warning("downloading %s failed", model_id, exc_info=True)
-        raise _failed(model_id) from err
-    _failed_at.pop(model_id, None)
-    return model
+        raise _failed(model_id, _unavailable(model_id))
+    with _downloads_guard:
+        if model_id not in _downloads:
+            thread = threading.Thread(
+                target=_download, args=(model_id, from_pretrained), daemon=True
+            )
+            _downloads[model_id] = thread
+            thread.start()
+    raise _downloading(model_id)
 
 
-def _forget_least_recent() -> None:
-    """Forget every Hub model but the MAX_RESIDENT_HUB_MODELS most recently asked for; also one
-    still loading, which then goes to its caller without being kept."""
+def model_bytes(model: object) -> int:
+    """Bytes of the tensors of a model, or of the nn.Modules in a tuple (tokenizer, model)."""
+    parts = model if isinstance(model, tuple | list) else (model,)
+    return sum(
+        t.numel() * t.element_size()
+        for part in parts
+        if isinstance(part, torch.nn.Module)
+        for t in (*part.parameters(), *part.buffers())
+    )
+
+
+def _forget_least_recent(room: int = 0) -> None:
+    """Forget the least recently used Hub models until the rest, plus `room` bytes for one
+    about to load, fit MAX_RESIDENT_HUB_BYTES; the most recent one always stays. A model
+    forgotten while it still loads goes to its caller without being kept."""
     with _used_guard:
-        for key in list(_used)[: max(0, len(_used) - MAX_RESIDENT_HUB_MODELS)]:
+        while len(_used) > 1 and sum(_used.values()) + room > MAX_RESIDENT_HUB_BYTES:
+            key, _ = _used.popitem(last=False)
             loading.forget(key)
 
 
 def get_pretrained(key: str, model_id: str, from_pretrained: Callable[[str, bool], T]) -> T:
-    """`load_pretrained(model_id, from_pretrained)`, kept by `load_once` under `key` while it
-    is among the MAX_RESIDENT_HUB_MODELS Hub models most recently asked for."""
+    """`load_pretrained(model_id, from_pretrained)`, kept by `load_once` under `key` while the
+    models used since fit MAX_RESIDENT_HUB_BYTES."""
     with _used_guard:
-        _used.pop(key, None)
-        _used[key] = None  # the most recent now
-    _forget_least_recent()  # before loading, so the old model's memory is free for the new one
-    model = loading.load_once(key, lambda: load_pretrained(model_id, from_pretrained))
-    # Again after: a newer model asked for while this one loaded may have made this one old.
+        _used[key] = _used.pop(key, 0)  # the most recent now
+    # before loading, so the old models' memory is free for this one (its size if known)
+    _forget_least_recent(room=0 if key in loading.loaded_keys() else _sizes.get(key, 0))
+    try:
+        model = loading.load_once(key, lambda: load_pretrained(model_id, from_pretrained))
+    except HubUnavailable:
+        with _used_guard:
+            _used.pop(key, None)  # nothing resident: it takes no room
+        raise
+    size = model_bytes(model)
+    with _used_guard:
+        _sizes[key] = size
+        if key in _used:
+            _used[key] = size
+    # Again after: its size is known now, and a newer model may have loaded meanwhile.
     _forget_least_recent()
     return model
 
