@@ -109,6 +109,16 @@ def test_mask_overlay_tints_only_the_mask_and_draws_an_outline():
         overlay_mask(image, mask[:5])
 
 
+def test_mask_outline_is_width_pixels_thick_and_open_at_the_pictures_border():
+    mask = np.zeros((30, 40), bool)
+    mask[0:20, 10:30] = True  # touches the top border
+    edge = mask_outline(mask, width=2)
+    assert edge[19, 20] and edge[18, 20] and not edge[17, 20]  # two pixels in from the bottom
+    assert edge[10, 10] and edge[10, 11] and not edge[10, 12]
+    assert not edge[0, 20]  # the picture's edge is not the mask's
+    assert edge[19, 10] and not edge[17, 12]  # a cross, not a square: the corner is not cut
+
+
 def test_label_overlay_blends_each_class_colour():
     image = Image.new("RGB", (2, 1), (100, 100, 100))
     out = np.asarray(overlay_labels(image, np.array([[0, 1]]), [(200, 0, 0), (0, 0, 200)], 0.5))
