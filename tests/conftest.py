@@ -1,6 +1,7 @@
 """Shared fixtures: tiny weights written in the test, the real data dir, a running app."""
 
 import contextlib
+import os
 import shutil
 import socket
 import tempfile
@@ -16,10 +17,30 @@ from models.common.weights import save_weights
 DATA = data_dir()
 
 
+# CI sets this (.ci/run): there a missing data set fails its tests instead of skipping them, so
+# the quality floors of the shipped weights can never go quietly unchecked.
+REQUIRE_DATA = os.environ.get("GALLERY_REQUIRE_DATA") == "1"
+
+
 def needs_data(*parts: str):
-    """Skip (with the reason) when a data set is absent, e.g. needs_data("MNIST", "raw")."""
+    """Skip (with the reason) when a data set is absent, e.g. needs_data("MNIST", "raw"); fail
+    instead under GALLERY_REQUIRE_DATA=1."""
     path = DATA.joinpath(*parts)
-    return pytest.mark.skipif(not path.exists(), reason=f"data set not found at {path}")
+    if path.exists():
+        return pytest.mark.data(path)
+    if REQUIRE_DATA:
+        return pytest.mark.missing_data(path)
+    return pytest.mark.skip(reason=f"data set not found at {path}")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "data(path): the test reads a data set at path")
+    config.addinivalue_line("markers", "missing_data(path): the data set is required, absent")
+
+
+def pytest_runtest_setup(item) -> None:
+    for mark in item.iter_markers("missing_data"):
+        pytest.fail(f"data set not found at {mark.args[0]} (GALLERY_REQUIRE_DATA=1)", False)
 
 
 @pytest.fixture
