@@ -405,3 +405,13 @@ def test_center_square_crops_the_middle():
     square = images.center_square(wide, 32)
     assert square.size == (32, 32)
     assert np.asarray(square)[..., 2].mean() > 250  # only the blue middle is kept
+
+
+def test_every_sample_photo_is_shipped_and_decodes():
+    from models.common.samples import NAMES, sample
+
+    for name in NAMES:
+        with Image.open(sample(name)) as photo:
+            assert photo.mode == "RGB" and 256 <= max(photo.size) <= 512, name
+    with pytest.raises(KeyError, match="one of chelsea"):
+        sample("lena")
