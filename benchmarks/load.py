@@ -133,7 +133,7 @@ def main() -> None:
     if untested:
         print(f"note: no request written for {', '.join(sorted(untested))}")
     warm = Client(url, verbose=False)
-    for name, call in calls.items():  # every model loaded once before timing
+    for call in calls.values():  # every model loaded once before timing
         call(warm)
     rss_loaded = server.status("VmRSS") if server else 0
 
