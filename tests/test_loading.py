@@ -280,4 +280,4 @@ def test_probe_is_bounded_in_time_even_when_dns_hangs(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", hanging_dns)
     t0 = time.perf_counter()
     assert hub.hub_reachable(timeout=0.5) is False
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < 3.0  # well before the lookup's 5 s
