@@ -2,9 +2,10 @@
 test): prints the generator's load time, p50/p95 latency for 256x256 and 512x512 photos
 (resizing, the net and the output image: what one request costs; the tab runs the net at
 Config.image_size, 256 px, and here also at 512 px for comparison), and peak RSS
-before and after 50 more requests (flat memory).
+before and after 50 more requests (flat memory). By default the tab's default generator of
+horse2zebra: GAN Compression's (`--model trained` for the one trained here).
 
-    python -m benchmarks.bench_cyclegan [--runs 30] [--direction apple2orange] [--threads 2]
+    python -m benchmarks.bench_cyclegan [--runs 30] [--direction horse2zebra] [--model default]
 """
 
 import argparse
@@ -39,26 +40,35 @@ def percentiles(fn, runs: int) -> tuple[float, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=30)
-    p.add_argument("--direction", default="apple2orange")
+    p.add_argument("--direction", default="horse2zebra")
+    p.add_argument("--model", default="default", choices=("default", "trained", "compressed"))
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    from demos.cyclegan import resolve
     from models.common import loading
-    from models.cyclegan import predict
+    from models.cyclegan import compressed, predict
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    model = resolve(args.model, args.direction)
     start = time.perf_counter()
-    net = predict.get_model(args.direction)
+    if model == "compressed":
+        net = compressed.get_model(args.direction)
+    else:
+        net = predict.get_model(args.direction)
+    params = sum(p.numel() for p in net.parameters())
     print(
-        f"load {args.direction}: {time.perf_counter() - start:.2f} s "
-        f"(ngf {net.cfg.ngf}, {net.cfg.n_blocks} blocks, runs at long side {net.cfg.image_size})"
+        f"load {args.direction} ({model}, {type(net).__name__}, {params:,} parameters): "
+        f"{time.perf_counter() - start:.2f} s, runs at long side {net.cfg.image_size}"
     )
     rng = np.random.default_rng(0)
     for side, net_side in ((256, None), (512, None), (512, 512)):
         photo = Image.fromarray(rng.integers(0, 255, (side, side, 3), dtype=np.uint8))
         p50, p95 = percentiles(
-            lambda photo=photo, s=net_side: predict.translate(photo, args.direction, long_side=s),
+            lambda photo=photo, s=net_side: predict.translate(
+                photo, args.direction, net=net, long_side=s
+            ),
             args.runs,
         )
         at = net_side or net.cfg.image_size
@@ -66,7 +76,7 @@ def main() -> None:
     before = peak_rss_mb()
     photo = Image.fromarray(rng.integers(0, 255, (512, 512, 3), dtype=np.uint8))
     for _ in range(50):
-        predict.translate(photo, args.direction)
+        predict.translate(photo, args.direction, net=net)
     print(f"peak RSS {before:.0f} MB, after 50 more 512 px requests {peak_rss_mb():.0f} MB")
     loading.forget()
 

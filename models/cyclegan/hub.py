@@ -49,7 +49,9 @@ def config_of(state: dict[str, torch.Tensor]) -> Config:
             "(no model.1.weight of shape (ngf, 3, 7, 7)).",
         )
     blocks = {int(m.group(1)) for k in state if (m := re.match(r"model\.(\d+)\.conv_block\.", k))}
-    return Config(ngf=first.shape[0], n_blocks=len(blocks), image_size=LONG_SIDE)
+    return Config(
+        ngf=first.shape[0], n_blocks=len(blocks), image_size=LONG_SIDE, upsample="transpose"
+    )
 
 
 def generator_from_state(state: object, name: str) -> Generator:

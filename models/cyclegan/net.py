@@ -13,6 +13,16 @@ official ones and the authors' `latest_net_G_A.pth` / `<name>.pth` files load wi
     model.19  u128: 3x3 stride-2 ConvTranspose2d   model.22  u64: the same
     model.26  c7s1-3 conv (after ReflectionPad2d(3) at model.25), then Tanh
 
+With `Config.upsample` "nearest" or "bilinear" (what this project trains), model.19 and
+model.22 are resize-convolutions instead (`ResizeConv`: upsample x2, then a 3x3 conv, names
+model.19.conv.*): a transposed conv of kernel 3 and stride 2 overlaps unevenly and paints a
+checkerboard on the output (Odena, Dumoulin, Olah 2016, "Deconvolution and Checkerboard
+Artifacts"); resizing first gives every output pixel the same number of taps.
+
+`MobileGenerator` is GAN Compression's `sub_mobile_resnet_9blocks` (Li et al. 2020,
+mit-han-lab/gan-compression): the same outline with per-layer widths and separable convs in
+the residual blocks; its names (model.10.conv_block.1.conv.0 ...) are the authors'.
+
 `Discriminator` is the official `NLayerDiscriminator` (70x70 PatchGAN for n_layers=3).
 Images go in and come out in [-1, 1].
 """
@@ -35,6 +45,16 @@ class Config(NetConfig):
     input_nc: int = 3  # RGB in
     output_nc: int = 3  # RGB out
     image_size: int = 256  # long side the photo is resized to before the net (predict)
+    # the two upsamplings: "transpose" (the official ConvTranspose2d; a weights header without
+    # this key is one of those), or "nearest" / "bilinear" resize x2 then conv (no checkerboard)
+    upsample: str = "nearest"
+
+    def __post_init__(self) -> None:
+        if self.upsample not in UPSAMPLING:
+            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}")
+
+
+UPSAMPLING = ("transpose", "nearest", "bilinear")
 
 
 class ResnetBlock(nn.Module):
@@ -54,6 +74,25 @@ class ResnetBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.conv_block(x)
+
+
+class ResizeConv(nn.Module):
+    """x2 upsampling by resizing, then a 3x3 conv (reflection padding): the same shapes as the
+    official ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1)."""
+
+    def __init__(self, c_in: int, c_out: int, mode: str):
+        super().__init__()
+        self.mode = mode
+        self.conv = nn.Conv2d(c_in, c_out, 3, padding=1, padding_mode="reflect", bias=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(nn.functional.interpolate(x, scale_factor=2.0, mode=self.mode))
+
+
+def upsampling(c_in: int, c_out: int, mode: str) -> nn.Module:
+    if mode == "transpose":
+        return nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1)
+    return ResizeConv(c_in, c_out, mode)
 
 
 class Generator(nn.Module):
@@ -80,15 +119,107 @@ class Generator(nn.Module):
         for i in range(2):  # upsampling
             mult = 2 ** (2 - i)
             layers += [
-                nn.ConvTranspose2d(
-                    ngf * mult, ngf * mult // 2, 3, stride=2, padding=1, output_padding=1
-                ),
+                upsampling(ngf * mult, ngf * mult // 2, cfg.upsample),
                 nn.InstanceNorm2d(ngf * mult // 2),
                 nn.ReLU(True),
             ]
         layers += [
             nn.ReflectionPad2d(3),
             nn.Conv2d(ngf, cfg.output_nc, kernel_size=7, padding=0),
+            nn.Tanh(),
+        ]
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
+
+
+@dataclass
+class MobileConfig(NetConfig):
+    """GAN Compression's sub_mobile_resnet_9blocks; `channels` is their config string
+    16_16_32_16_32_32_16_16: stem, two downsamplings, the hidden widths of blocks 0-2 / 3-5 /
+    6-8 (x4), two upsamplings (their code multiplies these as below)."""
+
+    channels: tuple[int, ...] = (16, 16, 32, 16, 32, 32, 16, 16)
+    n_blocks: int = 9  # residual blocks, in three equal groups of hidden widths
+    input_nc: int = 3
+    output_nc: int = 3
+    image_size: int = 256  # trained at 256 x 256 (predict runs it at this long side)
+
+
+class SeparableConv(nn.Module):
+    """Depthwise 3x3 conv, instance norm, pointwise 1x1 conv (`conv.0`, `conv.1`, `conv.2`)."""
+
+    def __init__(self, c_in: int, c_out: int):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(c_in, c_in, kernel_size=3, groups=c_in, bias=True),
+            nn.InstanceNorm2d(c_in),
+            nn.Conv2d(c_in, c_out, kernel_size=1, bias=True),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x)
+
+
+class MobileResnetBlock(nn.Module):
+    """x + (pad, sepconv dim->hidden, norm, ReLU, dropout slot, pad, sepconv hidden->dim,
+    norm)(x): indices 1 and 6 hold the convs, as in the authors' block (index 4 is their
+    dropout, rate 0 at test time: an Identity here)."""
+
+    def __init__(self, dim: int, hidden: int):
+        super().__init__()
+        self.conv_block = nn.Sequential(
+            nn.ReflectionPad2d(1),
+            SeparableConv(dim, hidden),
+            nn.InstanceNorm2d(hidden),
+            nn.ReLU(True),
+            nn.Identity(),
+            nn.ReflectionPad2d(1),
+            SeparableConv(hidden, dim),
+            nn.InstanceNorm2d(dim),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.conv_block(x)
+
+
+class MobileGenerator(nn.Module):
+    """(N, 3, H, W) in [-1, 1] -> the same; H and W multiples of STRIDE. Layer indices and
+    widths of GAN Compression's SubMobileResnetGenerator (instance norm without affine, so every
+    conv has a bias; transposed convs upsample, as theirs do)."""
+
+    def __init__(self, cfg: MobileConfig = MobileConfig()):
+        super().__init__()
+        self.cfg = cfg
+        c = cfg.channels
+        down1, down2 = c[1] * 2, c[2] * 4  # their `oc * mult * 2` for mult 1 and 2
+        dim = down2  # the residual blocks' width
+        group = cfg.n_blocks // 3
+        hidden = [c[3 + min(b // group, 2)] * 4 for b in range(cfg.n_blocks)]
+        up1, up2 = c[6] * 2, c[7]  # their `oc * mult / 2` for mult 4 and 2
+        layers: list[nn.Module] = [
+            nn.ReflectionPad2d(3),
+            nn.Conv2d(cfg.input_nc, c[0], kernel_size=7, bias=True),
+            nn.InstanceNorm2d(c[0]),
+            nn.ReLU(True),
+            nn.Conv2d(c[0], down1, 3, stride=2, padding=1, bias=True),
+            nn.InstanceNorm2d(down1),
+            nn.ReLU(True),
+            nn.Conv2d(down1, down2, 3, stride=2, padding=1, bias=True),
+            nn.InstanceNorm2d(down2),
+            nn.ReLU(True),
+        ]
+        layers += [MobileResnetBlock(dim, h) for h in hidden]
+        for c_in, c_out in ((dim, up1), (up1, up2)):
+            layers += [
+                nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1),
+                nn.InstanceNorm2d(c_out),
+                nn.ReLU(True),
+            ]
+        layers += [
+            nn.ReflectionPad2d(3),
+            nn.Conv2d(up2, cfg.output_nc, kernel_size=7),
             nn.Tanh(),
         ]
         self.model = nn.Sequential(*layers)
