@@ -129,11 +129,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "CycleGAN",
         "intro": "Upload a photo and pick a direction: apples become oranges, oranges apples, "
         "horses zebras, zebras horses, and the result appears beside it at the photo's aspect "
-        "ratio. The generators were trained here from unpaired photos (a pile of apples, a pile "
-        "of oranges, never the same fruit both ways) on a small CPU budget, so expect colour "
-        "and texture changes rather than the paper's results; the authors' own generators are "
-        "offered for comparison. 'Round trip' translates the result back again: the cycle "
-        "CycleGAN learns from.",
+        "ratio. Horse → zebra uses GAN Compression's generator (Li et al. 2020, trained by its "
+        "authors on a GPU); the other directions use generators trained here from unpaired "
+        "photos (a pile of apples, a pile of oranges, never the same fruit both ways) on a small "
+        "CPU budget, so expect colour and texture changes rather than the paper's results. "
+        "'Round trip' translates the result back again: the cycle CycleGAN learns from.",
         "image": "Photo",
         "direction": "Direction",
         "apple2orange": "apple → orange",
@@ -143,15 +143,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "Examples (scikit-image sample photos: no apples or horses among them)",
         "trained": "trained here (small ResNet generator)",
         "pretrained": "pretrained: the CycleGAN authors' generator (needs internet)",
+        "compressed": "GAN Compression's generator (horse → zebra only)",
+        "default": "the best shipped one (horse → zebra: GAN Compression; others: trained here)",
         "show": "Show",
         "one_way": "the translation",
         "round_trip": "round trip: also translated back",
         "translated": "Translated",
         "back": "Translated back (round trip)",
         "summary": "Two ResNet generators per pair of domains, trained here against PatchGAN "
-        "discriminators with CycleGAN's cycle-consistency loss; below: how often a domain "
-        "classifier trained here takes the translated test photos for the target domain, and "
-        "the training curves.",
+        "discriminators with CycleGAN's cycle-consistency loss (resize-convolutions, no "
+        "checkerboard), and GAN Compression's horse → zebra generator; below: how often a domain "
+        "classifier trained here and an ImageNet classifier take the translated test photos "
+        "for the target domain, and the training curves.",
     },
     "sentiment": {
         "title": "中文情感 (Chinese sentiment)",

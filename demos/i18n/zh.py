@@ -119,9 +119,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "cyclegan": {
         "title": "CycleGAN 图像转换",
         "intro": "上传一张照片并选择方向：苹果变橙子、橙子变苹果、马变斑马、斑马变马，结果按照片的"
-        "宽高比显示在旁边。生成器由本项目用不成对的照片（一堆苹果、一堆橙子，从来不是同一个水果的"
-        "两种样子）在很小的 CPU 预算下训练，因此主要改变颜色和纹理，达不到论文的效果；作者自己的"
-        "生成器可供对比。“往返”会把结果再转换回来：CycleGAN 正是从这个循环中学习的。",
+        "宽高比显示在旁边。马 → 斑马使用 GAN Compression 的生成器（Li 等，2020，由作者在 GPU 上"
+        "训练）；其他方向的生成器由本项目用不成对的照片（一堆苹果、一堆橙子，从来不是同一个水果的"
+        "两种样子）在很小的 CPU 预算下训练，因此主要改变颜色和纹理，达不到论文的效果。“往返”会把"
+        "结果再转换回来：CycleGAN 正是从这个循环中学习的。",
         "image": "照片",
         "direction": "方向",
         "apple2orange": "苹果 → 橙子",
@@ -131,13 +132,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "示例（scikit-image 自带的照片：其中没有苹果或马）",
         "trained": "本项目训练（小型 ResNet 生成器）",
         "pretrained": "预训练：CycleGAN 作者的生成器（需要联网）",
+        "compressed": "GAN Compression 的生成器（仅限马 → 斑马）",
+        "default": "随附的最佳模型（马 → 斑马：GAN Compression；其他：本项目训练）",
         "show": "显示",
         "one_way": "转换结果",
         "round_trip": "往返：再转换回来",
         "translated": "转换结果",
         "back": "再转换回来（往返）",
         "summary": "每对领域两个 ResNet 生成器，由本项目用 PatchGAN 判别器和 CycleGAN 的循环一致性"
-        "损失训练；下方是本项目训练的领域分类器把转换后的测试照片判为目标领域的比例，以及训练曲线。",
+        "损失训练（缩放卷积上采样，没有棋盘格），另有 GAN Compression 的马 → 斑马生成器；下方是本项目"
+        "训练的领域分类器和一个 ImageNet 分类器把转换后的测试照片判为目标领域的比例，以及训练曲线。",
     },
     "sentiment": {
         "title": "中文情感分析",
@@ -346,6 +350,10 @@ MESSAGES: dict[str, str] = {
     "file). The model trained here still works.": "无法从 efrosgans.eecs.berkeley.edu 下载作者"
     "的预训练生成器 {model}（需要联网；也可以把 {env} 设为本地的 .pth 文件）。本项目训练的模型"
     "仍然可用。",
+    "The GAN Compression generator translates {known} only, not {direction}: choose another "
+    "model for this direction.": "GAN Compression 的生成器只能做 {known}，不能做 {direction}："
+    "请为这个方向选择其他模型。",
+    "Unknown model {model}: use one of {known}.": "未知的模型 {model}：请从 {known} 中选择。",
     # models/translation
     "Type or paste some Chinese or English text first.": "请先输入或粘贴一段中文或英文。",
     "The text has {n:,} characters; only the first {limit:,} were translated.": "文本共有 "
