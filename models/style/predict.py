@@ -1,11 +1,16 @@
-"""Style transfer inference: a preset's fast network, or Gatys' optimisation for any style.
+"""Style transfer inference: a preset (one of the 26 pretrained, blendable, or one of the six
+networks trained here), any painting in one pass (the pretrained arbitrary-style pair), or
+Gatys' optimisation (models/style/gatys.py).
 
-from models.style.predict import stylize
-result = stylize("photo.jpg", "candy", long_side=512, strength=1.0)   # Stylized: image, notice
+from models.style.predict import stylize, stylize_own
+result = stylize("photo.jpg", "style-20", long_side=512, strength=1.0)   # Stylized
+result = stylize("photo.jpg", "style-20", blend_with="style-8", blend=0.3)
+result = stylize("photo.jpg", "candy")                                  # trained here
+result = stylize_own("photo.jpg", "painting.jpg", long_side=512)
 
 The photo (any size and mode) is resized to `long_side`, padded to the net's stride by
 reflection, stylised, cropped back (models.common.images.run_image_to_image) and blended with
-the photo by `strength`. Each preset is one weights file, loaded once on first use.
+the photo by `strength`. Each network is one weights file, loaded once on first use.
 """
 
 from dataclasses import dataclass
@@ -23,8 +28,9 @@ from models.common.images import (
     to_rgb,
     to_tensor,
 )
-from models.style import SPEC, STYLES
+from models.style import SPEC, STYLES, pretrained
 from models.style.net import STRIDE, TransformerNet
+from models.style.pretrained import DEFAULT_PRESET, PRESETS
 
 MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
 MIN_SIDE = 16  # smaller images (or a side this thin at the output size) are refused
@@ -32,19 +38,29 @@ LONG_SIDES = (256, 1024)  # the output's long side, at least and at most
 DEFAULT_LONG_SIDE = 512
 
 
+# Which network made a picture (the tab's "Made by" line names it)
+MULTISTYLE, TRAINED, ARBITRARY = "multistyle", "trained", "arbitrary"
+
+
 @dataclass
 class Stylized:
     image: Image.Image  # RGB, the photo's aspect ratio, long side as asked
     notice: Message | None = None
+    made_by: str = TRAINED  # MULTISTYLE, TRAINED or ARBITRARY
+
+
+def unknown_style(style: object) -> InputError:
+    return InputError(
+        "Unknown style {style}: use one of {styles}.",
+        style=repr(style),
+        styles=", ".join(STYLES) + ", style-1 ... style-26",
+    )
 
 
 def get_model(style: str = STYLES[0]) -> TransformerNet:
+    """A network trained here (one of STYLES)."""
     if style not in STYLES:
-        raise InputError(
-            "Unknown style {style}: use one of {styles}.",
-            style=repr(style),
-            styles=", ".join(STYLES),
-        )
+        raise unknown_style(style)
     return SPEC.get_model(style)
 
 
@@ -97,25 +113,64 @@ def check_strength(strength: float) -> float:
     return float(strength)
 
 
+def to_picture(styled: torch.Tensor, photo: Image.Image, strength: float) -> Image.Image:
+    """(3, H, W) in [0, 1] blended with the photo by `strength`, as an RGB image."""
+    if strength < 1:
+        size = (styled.shape[2], styled.shape[1])
+        content = photo.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        styled = strength * styled + (1 - strength) * to_tensor(content)
+    pixels = (styled.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
+    return Image.fromarray(pixels)
+
+
 def stylize(
     image: ImageInput,
-    style: str = STYLES[0],
+    style: str = DEFAULT_PRESET,
     long_side: int = DEFAULT_LONG_SIDE,
     strength: float = 1.0,
     net: TransformerNet | None = None,
+    blend_with: str | None = None,
+    blend: float = 0.0,
 ) -> Stylized:
     """The photo in a preset's style at `long_side`, blended with the photo by `strength`
-    (0: the photo, 1: the network's output)."""
+    (0: the photo, 1: the network's output). A pretrained preset (style-1 ... style-26) can be
+    mixed with a second one: `blend` 0 is `style`, 1 is `blend_with`."""
     strength = check_strength(strength)
-    net = net or get_model(style)
+    if style not in PRESETS and style not in STYLES:
+        raise unknown_style(style)
+    if blend_with and (style not in PRESETS or blend_with not in PRESETS):
+        raise InputError(
+            "Only two of the pretrained styles (style-1 ... style-26) can be blended; got "
+            "{style} and {other}.",
+            style=repr(style),
+            other=repr(blend_with),
+        )
     photo = load_photo(image)
     size = output_size(photo, long_side)
     with torch.inference_mode():
+        if style in PRESETS and net is None:
+            result = pretrained.stylize_preset(photo, style, max(size), size, blend_with, blend)
+            return Stylized(to_picture(result.picture, photo, strength), result.notice, MULTISTYLE)
+        net = net or get_model(style)
         styled, notice = run_image_to_image(
             photo, lambda x: net(to_net(x, net)), max(size), STRIDE, out_size=size
         )
-        if strength < 1:
-            content = photo.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-            styled = strength * styled + (1 - strength) * to_tensor(content)
-        pixels = (styled.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
-    return Stylized(Image.fromarray(pixels), notice)
+        return Stylized(to_picture(styled, photo, strength), notice, TRAINED)
+
+
+def stylize_own(
+    image: ImageInput,
+    style_image: ImageInput,
+    long_side: int = DEFAULT_LONG_SIDE,
+    strength: float = 1.0,
+) -> Stylized:
+    """The photo in the style of any picture, one forward pass of the pretrained
+    arbitrary-style pair (Ghiasi et al.); `strength` mixes the style vector with the photo's
+    own (0: the photo's own style, 1: the painting's)."""
+    strength = check_strength(strength)
+    photo = load_photo(image)
+    painting = load_photo(style_image, "style")
+    size = output_size(photo, long_side)
+    with torch.inference_mode():
+        result = pretrained.stylize_arbitrary(photo, painting, max(size), strength, size)
+    return Stylized(to_picture(result.picture, photo, 1.0), result.notice, ARBITRARY)
