@@ -134,7 +134,7 @@ def build() -> None:
                 buttons=["copy"],
                 elem_id="summarization-output",
             )
-            notes = gr.Markdown()
+            notes = gr.Markdown(label=t("summarization.notices"), elem_id="summarization-notices")
             taken = gr.HighlightedText(
                 label=t("summarization.highlighted"),
                 combine_adjacent=False,
@@ -149,7 +149,7 @@ def build() -> None:
                 elem_id="summarization-scores",
             )
             gr.Markdown(t("summarization.scores_help"))
-            rouge = gr.Markdown(elem_id="summarization-rouge")
+            rouge = gr.Markdown(label=t("summarization.rouge"), elem_id="summarization-rouge")
     about_panel(SPEC)
 
     ask = dict(

@@ -161,7 +161,7 @@ def build() -> None:
                 buttons=["copy"],
                 elem_id="translation-output",
             )
-            notes = gr.Markdown()
+            notes = gr.Markdown(label=t("translation.notices"), elem_id="translation-notices")
             heatmap = gr.Image(
                 label=t("translation.attention"),
                 interactive=False,

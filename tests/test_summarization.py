@@ -428,3 +428,41 @@ def test_pasting_an_article_shows_its_summary_and_highlights(page):
     assert len(split_sentences(output.input_value())) == 2
     expect(panel.locator("#summarization-taken")).to_contain_text("Quarterly profits")
     assert panel.get_by_text("Error", exact=True).count() == 0
+
+
+# A BBC article as the data set has it: the title on the first line, no end mark, a blank line.
+TITLED = (
+    "Ad sales boost Time Warner profit\n\n"
+    "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three "
+    "months to December, from $639m year-earlier.\n\n"
+    "The firm, which is now one of the biggest investors in Google, benefited from sales of "
+    "high-speed internet connections and higher advert sales. TimeWarner said fourth quarter "
+    "sales rose 2% to $11.1bn from $10.9bn. Its profits were buoyed by one-off gains which "
+    "offset a profit dip at Warner Bros, and less users for AOL.\n\n"
+    "Time Warner said on Friday that it now owns 8% of search-engine Google. But its own "
+    "internet business, AOL, had mixed fortunes."
+)
+TITLE = "Ad sales boost Time Warner profit"
+
+
+def test_a_title_line_is_a_sentence_of_its_own_and_keeps_its_line_in_a_summary(
+    tiny_summarizer,
+):
+    for text in (TITLED, TITLED.replace("\n\n", "\n")):  # a blank line after it, or none
+        sentences = parse(text).sentence_texts()
+        assert sentences[0] == TITLE and sentences[1].startswith("Quarterly profits")
+        lead = summarization.summarize(text, 2, "lead")
+        assert lead == TITLE + "\n" + sentences[1]
+        for method in ("lead", "textrank", "trained"):
+            for length in (3, 0.6):
+                summary = summarization.summarize(text, length, method)
+                assert TITLE + " " not in summary and TITLE + "Q" not in summary
+
+
+def test_a_heading_has_no_end_mark_and_few_words():
+    assert summarization.is_heading(TITLE) and summarization.is_heading("国务院召开常务会议")
+    assert not summarization.is_heading("Profits jumped 76%.")
+    assert not summarization.is_heading('He said "no."') and not summarization.is_heading("好。")
+    assert not summarization.is_heading(" ".join(["word"] * 30))  # a cut sentence
+    assert summarization.join(["Profits rose.", "Sales fell."], "en") == "Profits rose. Sales fell."
+    assert summarization.join(["标题", "正文。", "又一句。"], "zh") == "标题\n正文。又一句。"

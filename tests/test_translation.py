@@ -1,18 +1,21 @@
 """The translation tab: tokenizer, Transformer masks and decoding, sentence splitting and the
 language check, the data split, training, the Hub option, quality and bad input."""
 
+import dataclasses
+
 import pytest
 import torch
 
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.text import language, looks_chinese, mixed_languages, split_sentences
-from models.common.transformer import Seq2Seq, beam_search, greedy
+from models.common.transformer import RepetitionGuard, Seq2Seq, beam_search, greedy
 from models.common.weights import save_weights
 from models.translation import hub
 from models.translation import predict as translation
 from models.translation.data import Pair, Tokenizer, group_pairs, train_tokenizer
 from models.translation.net import BOS, EOS, Config, build_net
+from models.translation.repetition import degenerate, longest_run, read_other_domains
 from tests.conftest import DATA, needs_data
 
 PAIRS = [
@@ -233,7 +236,9 @@ def test_the_tab_shows_the_translation_and_an_attention_map(tiny_translation):
     from demos import translation as tab
 
     text, notes, image = tab.translate_ui("我喜欢茶。他是我的朋友。", "auto", 2, 0.6, "trained")
-    assert isinstance(text, str) and notes == ""
+    result = translation.translate_full("我喜欢茶。他是我的朋友。", "auto", 2, 0.6)
+    assert text == result.text and notes == tab.notices_of(result.notices)
+    assert all("short everyday sentences" in n for n in result.notices)  # (a random net: unsure)
     assert image.size[0] > 100 and image.size[1] > 100
     assert tab.translate_api("Where is the station?", "en-zh") == translation.translate(
         "Where is the station?", "en-zh"
@@ -299,3 +304,127 @@ def test_shipped_weights_beat_bleu_floor_on_test_sample(fresh_cache):
 
 BLEU_FLOOR_ZH_EN = 21.0  # measured 26.0 on this sample (greedy; 27.3 on the whole split, beam 4)
 BLEU_FLOOR_EN_ZH = 21.0  # measured 24.7 (greedy; 28.9 on the whole split, beam 4)
+
+
+# The repetition guard, the length cap and the out-of-domain notice.
+
+PIECES = ["", "", "", "", "a", "aa", "b", "▁c", "1", "...", "哈", "!!!", "d"]  # ids 0-3 special
+A, AA, B, C, ONE, DOTS, HA, BANG, D = range(4, 13)
+
+
+def test_the_guard_bans_a_third_token_or_character_in_a_row_but_never_digits():
+    guard = RepetitionGuard(PIECES, no_repeat_ngram=0, max_run=2)
+    banned = guard.mask([[A, A], [A], [B, A], [ONE, ONE], [HA, HA], [C]], len(PIECES), "cpu")
+    assert banned[0, A] and banned[0, AA]  # "aa" + "a" / "aa": a third "a"
+    assert not banned[1, A] and banned[1, AA]  # "a" + "a" is fine, "a" + "aa" is not
+    assert not banned[2, A] and banned[2, AA]
+    assert not banned[3, ONE] and not banned[3, DOTS]  # 111, ...: repeat by right
+    assert banned[4, HA] and not banned[4, B]
+    assert banned[5].nonzero().flatten().tolist() == [BANG]  # "▁c": nothing repeats yet
+    assert banned[:, BANG].all()  # a piece with its own run of three
+    assert not banned[:, EOS].any()
+
+
+def test_the_guard_bans_a_repeated_ngram():
+    guard = RepetitionGuard(PIECES, no_repeat_ngram=3, max_run=2)
+    assert guard.banned([A, B, D, A, B]) == [D]  # "a b d" again
+    assert guard.banned([A, B, D, C]) == []
+    assert guard.banned([ONE, B, ONE, ONE, B]) == []  # digits: never banned (1b11b1)
+    assert RepetitionGuard(PIECES, no_repeat_ngram=0).banned([A, B, D, A, B]) == []
+
+
+def looping_net() -> Seq2Seq:
+    """A tiny net whose every step prefers token 7, then 8: it repeats 7 for ever."""
+    net = tiny_net(4)
+    with torch.no_grad():
+        net.decoder_norm.weight.zero_()
+        net.decoder_norm.bias.copy_(net.embedding.weight[7] * 50 + net.embedding.weight[8] * 20)
+    return net
+
+
+def test_decoding_with_the_guard_repeats_nothing_the_net_would_loop_on():
+    net = looping_net()
+    pieces = [""] * 4 + [f"w{i}" for i in range(4, 50)]
+    guard = RepetitionGuard(pieces, no_repeat_ngram=3, max_run=2)
+    src = torch.randint(4, 50, (3, 6), generator=torch.Generator().manual_seed(0))
+    assert greedy(net, src, BOS, EOS, 10)[0] == [7] * 10  # without the guard: a loop
+    for out in [
+        greedy(net, src, BOS, EOS, 10, guard),
+        beam_search(net, src, BOS, EOS, 10, 3, 0.6, guard),
+    ]:
+        for row in out:
+            row = [t for t in row if t > EOS]  # (what the text shows)
+            assert row and not any(row[i] == row[i + 1] == row[i + 2] for i in range(len(row) - 2))
+            trigrams = [tuple(row[i : i + 3]) for i in range(len(row) - 2)]
+            assert len(trigrams) == len(set(trigrams))
+
+
+def test_each_source_gets_its_own_length_cap():
+    net = looping_net()
+    src = torch.randint(4, 50, (3, 6), generator=torch.Generator().manual_seed(1))
+    assert [len(r) for r in greedy(net, src, BOS, EOS, [2, 5, 0])] == [2, 5, 0]
+    assert [len(r) for r in beam_search(net, src, BOS, EOS, [2, 5, 0], beam=3)] == [2, 5, 0]
+    assert translation.max_output(10, "en") == 26 and translation.max_output(10, "zh") == 19
+
+
+def test_degenerate_outputs_are_counted_by_character_or_word():
+    assert degenerate("这座城市的海海海海海海边有。", "zh")
+    assert not degenerate("这座城市的海海边有。", "zh") and not degenerate("他有10000元。", "zh")
+    assert degenerate("Accccutss are here.", "en") and degenerate("no no no no!", "en")
+    assert not degenerate("I had 1000000 books, too... really.", "en")
+    assert longest_run(["a", "b", "b", "b"]) == 3 and longest_run([]) == 0
+
+
+def fits(**changes) -> translation.Familiarity:
+    return dataclasses.replace(translation.Familiarity(9, 0, 0.0, -0.5, "en"), **changes)
+
+
+def test_a_sentence_unlike_the_training_sentences_is_named_and_noticed():
+    assert fits().reasons() == []
+    assert fits(pieces=60).reasons() == ["long"]
+    assert fits(unknown=1, rare=0.5).reasons() == ["unknown", "rare"]
+    assert fits(confidence=-3.0).reasons() == ["unsure"]
+    assert fits(confidence=-1.4).reasons() == ["unsure"]  # unsure for English, not Chinese
+    assert fits(confidence=-1.4, target="zh").reasons() == []
+    assert translation.domain_notice([fits(), fits()]) is None
+    one = translation.domain_notice([fits(pieces=60)])
+    assert "short everyday sentences" in one and "this one" in one
+    assert "1 of these 2 sentences" in translation.domain_notice([fits(), fits(confidence=-3.0)])
+
+
+def test_out_of_domain_input_still_gets_its_translation_and_a_notice(tiny_translation):
+    long = "我喜欢茶，" * 20 + "他是我的朋友。"
+    result = translation.translate_full(long, "zh-en", beam=2)
+    assert result.text and result.familiarity[0].pieces > translation.TRAINED_PIECES
+    assert "long" in result.familiarity[0].reasons()
+    assert any("short everyday sentences" in n for n in result.notices)
+    assert translation.translate(long, "zh-en", beam=2) == result.text  # the API: text only
+    assert translation.translate_full("I like tea.").familiarity[0].pieces < 10
+
+
+@pytest.fixture
+def shipped(fresh_cache):
+    if not translation.SPEC.weights_path().is_file():
+        pytest.skip("no shipped translation weights")
+    return translation.load(device=torch.device("cpu"))
+
+
+def test_the_shipped_model_never_repeats_a_token_four_times_on_other_domains(shipped):
+    rows = read_other_domains()
+    assert len(rows) == 50 and {d for d, _ in rows} >= {"news", "technical", "long", "mixed"}
+    for target in ("en", "zh"):
+        texts = [s for _, s in rows if (language(s) == "zh") == (target == "en")]
+        outputs = translation.translate_batch(
+            shipped.net, shipped.tok, texts, target, 4, 0.6, shipped.guard
+        )
+        assert [o for o in outputs if degenerate(o, target)] == []
+
+
+def test_the_shipped_model_flags_news_but_not_everyday_sentences(shipped, monkeypatch):
+    monkeypatch.setattr(translation, "get_model", lambda: shipped)
+    everyday = translation.translate_full("我明天去公园。")
+    assert everyday.text == "I'll go to the park tomorrow." and everyday.notices == []
+    news = translation.translate_full(
+        "国务院常务会议今天审议通过了关于进一步优化营商环境的若干措施。"
+    )
+    assert news.text and any("short everyday sentences" in n for n in news.notices)

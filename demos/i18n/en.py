@@ -242,6 +242,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "read (the first, `<2en>` or `<2zh>`, names the target language); darker cells got "
         "more of the last decoder layer's cross-attention, averaged over its heads.",
         "attention_trained_only": "The attention map is shown for the model trained here only.",
+        "notices": "Notices",
     },
     "summarization": {
         "title": "Summarization",
@@ -277,6 +278,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "Lead only.",
         "rouge_chars": "F1 against the reference, Chinese characters (punctuation dropped).",
         "rouge_words": "F1 against the reference, English words (Porter stemming).",
+        "notices": "Notices",
+        "rouge": "ROUGE against the reference",
     },
     "curves": {  # training log columns the About panels plot
         "train_loss": "training loss",

@@ -222,6 +222,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "attention_help": "每一行是模型写出的一个子词，每一列是它读入的一个子词（第一个 `<2en>` "
         "或 `<2zh>` 表示目标语言）；颜色越深，最后一层解码器的交叉注意力（各头平均）越多。",
         "attention_trained_only": "注意力图只对本项目训练的模型显示。",
+        "notices": "提示",
     },
     "summarization": {
         "title": "摘要",
@@ -252,6 +253,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "scores_trained_only": "句子得分只对训练模型、TextRank 和 Lead 显示。",
         "rouge_chars": "与参考摘要相比的 F1，按汉字计算（去掉标点）。",
         "rouge_words": "与参考摘要相比的 F1，按英文单词计算（Porter 词干化）。",
+        "notices": "提示",
+        "rouge": "与参考摘要相比的 ROUGE",
     },
     "curves": {
         "train_loss": "训练损失",
@@ -415,6 +418,17 @@ MESSAGES: dict[str, str] = {
     "pretrained。",
     "A sentence over {limit} subwords long was cut; end sentences with punctuation to have all "
     "of it translated.": "有一句超过 {limit} 个子词，被截断了；用标点结束每个句子，就能完整翻译。",
+    "The model knows short everyday sentences (Tatoeba); this one is unlike them (long, rare or "
+    "unknown words, or a translation it is unsure of), so the translation is likely to be wrong.": (
+        "这个模型熟悉的是简短的日常句子（Tatoeba）；这句话与它们不同（句子长、生词或未知字词多，"
+        "或者模型对译文没有把握），所以译文很可能有错。"
+    ),
+    "The model knows short everyday sentences (Tatoeba); {n} of these {total} sentences are "
+    "unlike them (long, rare or unknown words, or a translation it is unsure of), so their "
+    "translations are likely to be wrong.": (
+        "这个模型熟悉的是简短的日常句子（Tatoeba）；这 {total} 句中有 {n} 句与它们不同（句子长、"
+        "生词或未知字词多，或者模型对译文没有把握），所以这些句子的译文很可能有错。"
+    ),
     # models/sentiment
     "Type or paste a review first.": "请先输入或粘贴一条评论。",
     "The text has {n:,} characters; only the first {limit:,} were read.": "文本共有 {n:,} 个"

@@ -1,17 +1,21 @@
 """A Transformer encoder-decoder (Vaswani et al., 2017) and its decoding, for any text-to-text tab
 (translation now, summarization next): multi-head attention, sinusoidal positions, pre-norm
 layers (more stable to train than post-norm without a long warm-up), tied embeddings, greedy and
-beam search with a length penalty.
+beam search with a length penalty and an optional guard against degenerate repetition.
 
     net = Seq2Seq(vocab_size=8000, d_model=256, heads=4, encoder_layers=3, decoder_layers=3)
     logits = net(src, tgt_in)                        # (N, T, V), teacher forcing
     greedy(net, src, bos=2, eos=3, max_len=60)       # [[ids], ...] per source, eos cut
     beam_search(net, src, 2, 3, 60, beam=4, length_penalty=0.6)
+    guard = RepetitionGuard(pieces)                  # pieces[i]: the text of token i
+    beam_search(net, src, 2, 3, [12, 30], beam=4, guard=guard)   # a length cap per source
 
 Token id `pad_id` (0 by default) pads every batch; masks are built from it.
 """
 
 import math
+import re
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -254,20 +258,130 @@ def smoothed_loss(
     )
 
 
+def _repeatable(char: str) -> bool:
+    """Characters that repeat by right: digits (1000, 2000年) and the full stop (...)."""
+    return char.isdigit() or char == "."
+
+
+def _run(text: str, char: str) -> int:
+    """How many times `char` starts `text` in a row."""
+    return len(text) - len(text.lstrip(char))
+
+
+class RepetitionGuard:
+    """Which next tokens would make a decoded sequence degenerate, for greedy and beam search:
+
+    - an n-gram of `no_repeat_ngram` tokens that the sequence already holds (0: no such rule);
+    - the same token more than `max_run` times in a row;
+    - the same character more than `max_run` times in a row in the decoded text (pieces "c" "c"
+      "cc" spell "cccc" though no piece repeats), a piece whose own text has such a run too.
+
+    `pieces[i]` is token i's text ("" for special tokens; sentencepiece's "▁" read as a space).
+    Tokens made only of repeatable characters (digits, ".") are never banned: numbers repeat
+    digits by right. A token for eos (text "") is never banned either.
+    """
+
+    def __init__(self, pieces: Sequence[str], no_repeat_ngram: int = 3, max_run: int = 2):
+        self.no_repeat_ngram, self.max_run = no_repeat_ngram, max_run
+        self.text = [p.replace("\u2581", " ") for p in pieces]
+        self.exempt = [not t or all(_repeatable(c) for c in t) for t in self.text]
+        long_run = re.compile(rf"([^\s\d.])\1{{{max_run}}}")  # a character over max_run times
+        self.always = [i for i, t in enumerate(self.text) if long_run.search(t)]
+        # The tokens that continue a run of character c already r long past max_run: by (c, r).
+        self.continuing: dict[tuple[str, int], list[int]] = {}
+        for i, t in enumerate(self.text):
+            if t and not t[0].isspace() and not _repeatable(t[0]):
+                for r in range(1, max_run + 1):
+                    if r + _run(t, t[0]) > max_run:
+                        self.continuing.setdefault((t[0], r), []).append(i)
+        self._masks: dict[tuple, torch.Tensor] = {}
+
+    def tail(self, row: list[int]) -> tuple[str, int]:
+        """The decoded text's last character and how many times it ends the text (at most
+        max_run)."""
+        char, run = "", 0
+        for token in reversed(row):
+            text = self.text[token]
+            if not text:
+                continue
+            if not char:
+                char = text[-1]
+            stripped = text.rstrip(char)
+            run += len(text) - len(stripped)
+            if stripped or run >= self.max_run:
+                break
+        return char, min(run, self.max_run)
+
+    def banned(self, row: list[int]) -> list[int]:
+        """The tokens that may not follow `row` (the ids decoded so far, no bos) by the
+        n-gram and same-token rules (the character rule is `mask`'s), over the tokens that
+        write something (special ones, like <unk>, leave no trace in the text)."""
+        row = [t for t in row if self.text[t]]
+        out, n = [], self.no_repeat_ngram
+        if len(row) >= self.max_run and len(set(row[-self.max_run :])) == 1:
+            out.append(row[-1])
+        if n and len(row) >= n:
+            prefix = row[len(row) - n + 1 :]
+            out += [row[i + n - 1] for i in range(len(row) - n + 1) if row[i : i + n - 1] == prefix]
+        return [t for t in out if not self.exempt[t]]
+
+    def _char_mask(self, key: tuple, vocab: int, device: torch.device) -> torch.Tensor:
+        if (key, vocab, device) not in self._masks:
+            mask = torch.zeros(vocab, dtype=torch.bool)
+            mask[self.always] = True
+            mask[self.continuing.get(key, [])] = True
+            self._masks[key, vocab, device] = mask.to(device)
+        return self._masks[key, vocab, device]
+
+    def mask(self, rows: list[list[int]], vocab: int, device: torch.device) -> torch.Tensor:
+        """(len(rows), vocab) True where a token may not come next."""
+        mask = torch.stack([self._char_mask(self.tail(row), vocab, device) for row in rows])
+        pairs = [(r, t) for r, row in enumerate(rows) for t in self.banned(row)]
+        if pairs:
+            r, t = zip(*pairs, strict=True)
+            mask[list(r), list(t)] = True
+        return mask
+
+
+def _caps(max_len: int | Sequence[int], n: int, net: Seq2Seq) -> list[int]:
+    """The most tokens each of n sources may get: max_len (one for all, or one each), within
+    the position table."""
+    caps = [max_len] * n if isinstance(max_len, int) else list(max_len)
+    if len(caps) != n:
+        raise ValueError(f"{len(caps)} length caps for {n} sources")
+    return [max(0, min(c, net.max_positions - 1)) for c in caps]
+
+
+def _ban(logits: torch.Tensor, seqs: torch.Tensor, guard: RepetitionGuard | None) -> torch.Tensor:
+    if guard is None:
+        return logits
+    mask = guard.mask(seqs[:, 1:].tolist(), logits.shape[-1], logits.device)
+    return logits.masked_fill(mask, float("-inf"))
+
+
 def _cut(ids: list[int], eos: int) -> list[int]:
     return ids[: ids.index(eos)] if eos in ids else ids
 
 
 @torch.no_grad()
-def greedy(net: Seq2Seq, src: torch.Tensor, bos: int, eos: int, max_len: int) -> list[list[int]]:
-    """The most likely next token at each step, for each source (N, S); ids without bos/eos."""
+def greedy(
+    net: Seq2Seq,
+    src: torch.Tensor,
+    bos: int,
+    eos: int,
+    max_len: int | Sequence[int],
+    guard: RepetitionGuard | None = None,
+) -> list[list[int]]:
+    """The most likely next token at each step (of those `guard` allows), for each source
+    (N, S), at most max_len tokens (one cap for all or one per source); ids without bos/eos."""
+    caps = torch.tensor(_caps(max_len, src.shape[0], net), device=src.device)
     memory, mask = net.encode(src)
     caches = net.start(memory)
     out = torch.full((src.shape[0], 1), bos, dtype=torch.long, device=src.device)
-    done = torch.zeros(src.shape[0], dtype=torch.bool, device=src.device)
-    for position in range(min(max_len, net.max_positions - 1)):
-        logits = net.step(out[:, -1], position, caches, mask)
-        token = logits.argmax(-1).masked_fill(done, eos)
+    done = caps == 0
+    for position in range(max(caps.tolist(), default=0)):
+        logits = _ban(net.step(out[:, -1], position, caches, mask), out, guard)
+        token = logits.argmax(-1).masked_fill(done | (position >= caps), eos)
         out = torch.cat([out, token[:, None]], 1)
         done |= token == eos
         if done.all():
@@ -286,14 +400,18 @@ def beam_search(
     src: torch.Tensor,
     bos: int,
     eos: int,
-    max_len: int,
+    max_len: int | Sequence[int],
     beam: int = 4,
     length_penalty: float = 0.6,
+    guard: RepetitionGuard | None = None,
 ) -> list[list[int]]:
     """Beam search for each source (N, S): `beam` live hypotheses per source; one that ends in
     eos is set aside with its length-normalised score, and the search of a source stops once it
-    has `beam` of them. With beam 1 this is greedy decoding. Ids without bos/eos."""
+    has `beam` of them or reaches its cap (max_len: one for all or one per source; the live
+    hypotheses then end there). `guard` bans tokens that would repeat. With beam 1 this is
+    greedy decoding. Ids without bos/eos."""
     n, k = src.shape[0], beam
+    caps = _caps(max_len, n, net)
     memory, mask = net.encode(src)
     memory, mask = memory.repeat_interleave(k, 0), mask.repeat_interleave(k, 0)
     caches = net.start(memory)
@@ -301,10 +419,10 @@ def beam_search(
     scores = torch.full((n, k), float("-inf"), device=src.device)
     scores[:, 0] = 0.0  # all beams start identical: keep one of them
     finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(n)]
-    active = [True] * n
-    steps = min(max_len, net.max_positions - 1)
-    for step in range(steps):
+    active = [cap > 0 for cap in caps]
+    for step in range(max(caps, default=0)):
         logp = net.step(seqs[:, -1], step, caches, mask).float().log_softmax(-1)  # (N*K, V)
+        logp = _ban(logp, seqs, guard)
         vocab = logp.shape[-1]
         total = (scores[:, :, None] + logp.view(n, k, vocab)).view(n, -1)
         top, index = total.topk(min(2 * k, total.shape[1]), dim=1)  # (N, 2K)
@@ -318,7 +436,7 @@ def beam_search(
                 if not active[i] or score == float("-inf"):
                     break
                 row, token = divmod(flat, vocab)
-                if token == eos or step == steps - 1:
+                if token == eos or step == caps[i] - 1:
                     ids = seqs[i * k + row, 1:].tolist() + ([] if token == eos else [token])
                     finished[i].append(
                         (length_normalised(score, len(ids) + 1, length_penalty), ids)
@@ -335,6 +453,8 @@ def beam_search(
                 filled += 1
                 if filled == k:
                     break
+            if step >= caps[i] - 1:
+                active[i] = False
         if not any(active):
             break
         rows = (torch.arange(n, device=src.device)[:, None] * k + new_rows).view(-1)

@@ -56,6 +56,11 @@ HEADLINE_UNIT = "clauses"  # what a headline is made of: "clauses" or (not reada
 MAX_REFERENCE_CHARS = 2_000  # a pasted reference is cut to this for ROUGE (with a notice)
 _WORD = re.compile(r"\w", re.UNICODE)
 _CLAUSE = re.compile(r"[^，,；;：:、。！？!?…\n]+")
+# A sentence that ends with none of these marks (closing quotes aside) and stands on its own
+# line is a title or a heading, like the first line of a BBC article: it keeps a line of its own
+# in a summary rather than run into the next sentence.
+_END_MARK = re.compile(r"[.!?。！？；;…:：][\"'”’」』）)】\]]*$")
+HEADING_WORDS = 20  # a longer line without an end mark is a cut sentence, not a heading
 
 
 def get_model(variant: str = "default") -> SummaryNet:
@@ -224,8 +229,23 @@ def compress(
     return [spans[i] for i in choose(scores, lengths, share)]
 
 
+def is_heading(sentence: str) -> bool:
+    """A title or heading: no end mark and at most HEADING_WORDS words (Chinese: characters
+    / 2)."""
+    sentence = sentence.strip()
+    size = len(sentence.split()) if language(sentence) == "en" else len(sentence) / 2
+    return bool(sentence) and not _END_MARK.search(sentence) and size <= HEADING_WORDS
+
+
 def join(parts: list[str], lang: str) -> str:
-    return ("" if lang == "zh" else " ").join(p.strip() for p in parts)
+    """The parts as one text: a space between English sentences, none between Chinese ones, a
+    line break after a title or heading (is_heading) so it never runs into the next one."""
+    out = ""
+    for i, part in enumerate(p.strip() for p in parts):
+        if i:
+            out += "\n" if is_heading(parts[i - 1]) else ("" if lang == "zh" else " ")
+        out += part
+    return out
 
 
 def summarize_full(

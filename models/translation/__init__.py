@@ -8,7 +8,8 @@ SPEC = ModelSpec(
     architecture="Transformer encoder-decoder (pre-norm, 3 + 3 layers, d_model 256, 4 heads, "
     "feed-forward 1024, sinusoidal positions, tied embeddings) over one shared 8k-piece "
     "sentencepiece vocabulary; a target-language tag on the source selects the direction; "
-    "greedy or beam-search decoding with a length penalty",
+    "greedy or beam-search decoding with a length penalty, a length cap tied to the source and a "
+    "guard against repetition (no repeated 3-gram, no token or character three times in a row)",
     training_data="Tatoeba English-Chinese pairs (cmn.txt) less a validation and a test split "
     "that share no sentence with training, plus the UM-Corpus microblog sample; both directions",
     build=lambda config: build_net(Config.from_dict(config)),

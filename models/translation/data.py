@@ -171,3 +171,12 @@ class Tokenizer:
 
     def pieces(self, ids: list[int]) -> list[str]:
         return [self.sp.id_to_piece(i) for i in ids]
+
+    def texts(self) -> list[str]:
+        """Each id's text as decoding writes it: "" for pad, unk, bos, eos and the tags."""
+        special = {PAD, UNK, BOS, EOS, *self.tags.values()}
+        return ["" if i in special else self.sp.id_to_piece(i) for i in range(len(self))]
+
+    def score(self, i: int) -> float:
+        """The piece's log-probability in the unigram model: low for pieces rare in training."""
+        return self.sp.get_score(i)

@@ -12,6 +12,7 @@ and joined back (with a space in English, without one in Chinese). `direction` i
 sentiment tab uses). Very long input is cut with a notice.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,11 +22,11 @@ from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
 from models.common.text import language, mixed_languages, normalize, split_sentences
-from models.common.transformer import Seq2Seq, beam_search, greedy
+from models.common.transformer import RepetitionGuard, Seq2Seq, beam_search, greedy
 from models.common.weights import WeightsError
 from models.translation import SPEC
 from models.translation.data import Tokenizer
-from models.translation.net import BOS, EOS
+from models.translation.net import BOS, EOS, UNK
 
 TOKENIZER = "spm.model"  # the sentencepiece model beside the weights: <variant>.spm.model
 DIRECTIONS = ("auto", "zh-en", "en-zh")
@@ -35,12 +36,35 @@ MAX_SOURCE_PIECES = 80  # a longer sentence is cut to this many pieces (training
 MAX_BEAM = 8
 SOURCE_LANGUAGE = {"zh-en": "zh", "en-zh": "en"}
 TARGET_LANGUAGE = {"zh-en": "en", "en-zh": "zh"}
+# Decoding's guard against degenerate repetition ("海海海海", "ationationation"), chosen on the
+# validation split (CARD.md): no 3-gram twice, no token and no character more than twice in a row.
+NO_REPEAT_NGRAM = 3
+MAX_RUN = 2
+# A translation has at most a * (source pieces) + b pieces, by target language: what 99.9 % of
+# the training pairs need (zh→en 1.72 · n + 8, en→zh 1.08 · n + 8, rounded up).
+LENGTH_CAP = {"en": (1.75, 8), "zh": (1.1, 8)}
+# What the model knows: short everyday sentences. A sentence is out of its domain when it is
+# longer than any training sentence, has characters the vocabulary lacks, mostly pieces rare in
+# training, or a translation the model itself gives a low probability. Chosen on 500 validation
+# pairs each way and the 50 sentences of repetition.OTHER_DOMAINS: 4.8 % of the validation
+# sentences and 88 % of the others are flagged (CARD.md).
+TRAINED_PIECES = 38  # training dropped pairs with longer sides
+RARE_PIECE = -12.0  # a piece of unigram log-probability below this is rare in training
+MAX_RARE_SHARE = 0.2  # more than this share of rare pieces: an unfamiliar sentence
+# Mean log-probability per output piece below this, by target language: the model is unsure
+# (about the 5th percentile of validation translations; Chinese outputs score lower).
+MIN_CONFIDENCE = {"en": -1.3, "zh": -1.6}
 
 
 @dataclass
 class Model:
     net: Seq2Seq
     tok: Tokenizer
+    guard: RepetitionGuard | None = None
+
+
+def repetition_guard(tok: Tokenizer, no_repeat_ngram: int = NO_REPEAT_NGRAM) -> RepetitionGuard:
+    return RepetitionGuard(tok.texts(), no_repeat_ngram, MAX_RUN)
 
 
 def load(variant: str = "default", device: torch.device | None = None) -> Model:
@@ -56,16 +80,17 @@ def load(variant: str = "default", device: torch.device | None = None) -> Model:
         ) from err
     if len(tok) != net.embedding.num_embeddings:
         raise WeightsError(f"tokenizer file {path} does not fit the weights; rebuild both")
-    return Model(net, tok)
+    return Model(net, tok, repetition_guard(tok))
 
 
 def get_model(variant: str = "default") -> Model:
     return load_once(f"translation/{variant}", lambda: load(variant))
 
 
-def max_output(source_len: int, limit: int) -> int:
-    """Pieces a translation may have: about twice its source, plus some."""
-    return min(limit, 2 * source_len + 10)
+def max_output(source_pieces: int, target_lang: str) -> int:
+    """Pieces a translation of `source_pieces` pieces may have (LENGTH_CAP)."""
+    a, b = LENGTH_CAP[target_lang]
+    return math.ceil(a * source_pieces + b)
 
 
 def _batch(rows: list[list[int]]) -> torch.Tensor:
@@ -82,19 +107,24 @@ def translate_ids(
     beam: int = 4,
     length_penalty: float = 0.6,
     bs: int = 64,
+    caps: list[int] | None = None,
+    guard: RepetitionGuard | None = None,
 ) -> list[list[int]]:
-    """Output ids (no bos/eos) for each source id list, batched by length."""
+    """Output ids (no bos/eos) for each source id list, batched by length; `caps`: the most
+    pieces each may get (default: about twice its source), `guard`: the repetition guard."""
     device = next(net.parameters()).device
+    if caps is None:
+        caps = [2 * len(s) + 10 for s in sources]
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
     out: list[list[int]] = [[] for _ in sources]
     for start in range(0, len(order), bs):
         chunk = order[start : start + bs]
         src = _batch([sources[i] for i in chunk]).to(device)
-        limit = max_output(src.shape[1], net.max_positions - 1)
+        limit = [caps[i] for i in chunk]
         if beam <= 1:
-            ids = greedy(net, src, BOS, EOS, limit)
+            ids = greedy(net, src, BOS, EOS, limit, guard)
         else:
-            ids = beam_search(net, src, BOS, EOS, limit, beam, length_penalty)
+            ids = beam_search(net, src, BOS, EOS, limit, beam, length_penalty, guard)
         for i, row in zip(chunk, ids, strict=True):
             out[i] = row
     return out
@@ -107,10 +137,83 @@ def translate_batch(
     target_lang: str,
     beam: int = 4,
     length_penalty: float = 0.6,
+    guard: RepetitionGuard | None = None,
 ) -> list[str]:
-    """Each text (one sentence) translated into `target_lang` ("en" or "zh")."""
+    """Each text (one sentence) translated into `target_lang` ("en" or "zh"), its length
+    capped by LENGTH_CAP; `guard` (e.g. repetition_guard(tok)) bans repetition."""
     sources = [tok.source(t, target_lang, MAX_SOURCE_PIECES) for t in texts]
-    return [tok.decode(ids) for ids in translate_ids(net, sources, beam, length_penalty)]
+    caps = [max_output(len(s) - 2, target_lang) for s in sources]  # (less the tag and eos)
+    ids = translate_ids(net, sources, beam, length_penalty, caps=caps, guard=guard)
+    return [tok.decode(row) for row in ids]
+
+
+@dataclass
+class Familiarity:
+    """How a sentence compares with the short everyday sentences the model was trained on."""
+
+    pieces: int  # the source's pieces
+    unknown: int  # its characters the vocabulary lacks (<unk> pieces)
+    rare: float  # the share of its pieces that are rare in training
+    confidence: float  # mean log-probability the model gives its output's pieces (and </s>)
+    target: str  # the output's language, "en" or "zh"
+
+    def reasons(self) -> list[str]:
+        """Why the sentence is out of the model's domain: "long", "unknown", "rare", "unsure"."""
+        checks = {
+            "long": self.pieces > TRAINED_PIECES,
+            "unknown": self.unknown > 0,
+            "rare": self.rare > MAX_RARE_SHARE,
+            "unsure": self.confidence < MIN_CONFIDENCE[self.target],
+        }
+        return [name for name, failed in checks.items() if failed]
+
+
+@torch.no_grad()
+def confidence(net: Seq2Seq, sources: list[list[int]], outputs: list[list[int]]) -> list[float]:
+    """Mean log-probability per piece (eos included) of each output given its source, by
+    re-reading it (teacher forcing)."""
+    device = next(net.parameters()).device
+    src = _batch(sources).to(device)
+    tgt = _batch([[BOS, *out, EOS] for out in outputs]).to(device)
+    logp = net(src, tgt[:, :-1]).float().log_softmax(-1)
+    picked = logp.gather(-1, tgt[:, 1:, None])[..., 0]
+    real = tgt[:, 1:] != 0
+    return ((picked * real).sum(1) / real.sum(1)).tolist()
+
+
+def familiarity(
+    model: Model, sources: list[list[int]], outputs: list[list[int]], target: str
+) -> list[Familiarity]:
+    """The Familiarity of each source (tag and eos included, as translate_ids reads them) and
+    its output (in `target`)."""
+    scores = confidence(model.net, sources, outputs) if sources else []
+    out = []
+    for src, score in zip(sources, scores, strict=True):
+        pieces = src[1:-1]
+        rare = sum(model.tok.score(i) < RARE_PIECE for i in pieces if i != UNK)
+        share = rare / max(len(pieces), 1)
+        out.append(Familiarity(len(pieces), pieces.count(UNK), share, score, target))
+    return out
+
+
+def domain_notice(checks: list[Familiarity]) -> str | None:
+    """The notice for input unlike the model's training sentences; None when it fits."""
+    unfamiliar = sum(bool(c.reasons()) for c in checks)
+    if not unfamiliar:
+        return None
+    if len(checks) == 1:
+        return Message(
+            "The model knows short everyday sentences (Tatoeba); this one is unlike them "
+            "(long, rare or unknown words, or a translation it is unsure of), so the "
+            "translation is likely to be wrong."
+        )
+    return Message(
+        "The model knows short everyday sentences (Tatoeba); {n} of these {total} sentences "
+        "are unlike them (long, rare or unknown words, or a translation it is unsure of), so "
+        "their translations are likely to be wrong.",
+        n=unfamiliar,
+        total=len(checks),
+    )
 
 
 @dataclass
@@ -119,6 +222,7 @@ class Translation:
     direction: str  # "zh-en" or "en-zh" (auto resolved)
     sentences: list[tuple[str, str]]  # (source sentence, its translation)
     notices: list[str] = field(default_factory=list)
+    familiarity: list[Familiarity] | None = None  # per sentence (the trained model only)
 
 
 def resolve_direction(text: str, direction: str | None) -> tuple[str, list[str]]:
@@ -214,6 +318,7 @@ def translate_full(
     beam, length_penalty = check_settings(beam, length_penalty)
     sentences, direction, notices = prepare(text, direction)
     target = TARGET_LANGUAGE[direction]
+    checks = None
     if model == "pretrained":
         from models.translation import hub
 
@@ -230,11 +335,15 @@ def translate_full(
                 )
             )
         sources = [m.tok.source(s, target, MAX_SOURCE_PIECES) for s in sentences]
-        outputs = [m.tok.decode(ids) for ids in translate_ids(m.net, sources, beam, length_penalty)]
+        caps = [max_output(len(s) - 2, target) for s in sources]
+        ids = translate_ids(m.net, sources, beam, length_penalty, caps=caps, guard=m.guard)
+        outputs = [m.tok.decode(row) for row in ids]
+        checks = familiarity(m, sources, ids, target)
+        notices += filter(None, [domain_notice(checks)])
     else:
         raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
     pairs = list(zip(sentences, outputs, strict=True))
-    return Translation(join(outputs, target), direction, pairs, notices)
+    return Translation(join(outputs, target), direction, pairs, notices, checks)
 
 
 def translate(
