@@ -15,7 +15,7 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
-from demos.i18n import label_names, localize, t
+from demos.i18n import label_names, localize, t, text
 from models.cifar10 import SPEC, hub
 from models.cifar10 import predict as cifar10
 from models.common.errors import InputError
@@ -51,10 +51,19 @@ def model_input(image: ImageInput) -> Image.Image:
     return small.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
 
 
-def heat_map(image: ImageInput, label: str | None) -> Image.Image:
-    heat, _ = cifar10.gradcam(image, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE)
+def heat_map(image: ImageInput, label: str | None) -> tuple[Image.Image, str]:
+    """The Grad-CAM overlay on the centre square the model sees, and the class it explains."""
+    heat, shown = cifar10.gradcam(
+        image, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE
+    )
     square = center_square(to_rgb(open_image(image, max_side=MAX_SIDE)), PREVIEW_SIZE)
-    return overlay_heatmap(square, heat)
+    return overlay_heatmap(square, heat), shown
+
+
+def caption(shown: str, label: str | None) -> str:
+    """Which class the heat map shows, in the request's language."""
+    key = "cifar10.cam_of_top" if label in (None, TOP_CLASS) else "cifar10.cam_of"
+    return text(key, label=text(f"labels.{shown}"))
 
 
 @gpu
@@ -76,25 +85,32 @@ def preview(image: dict | None) -> Image.Image:
 def explain(image: dict | None, label: str = TOP_CLASS) -> Image.Image:
     """API /cifar10_gradcam: Grad-CAM heat map for a class (default: the top one, as shown in
     the prediction) over the image."""
-    return heat_map(uploaded_path(image), label)
+    return heat_map(uploaded_path(image), label)[0]
 
 
 @gpu
 @user_errors
 def show(image: dict | None, model: str, label: str):
-    """The tab's one event: prediction, model input and Grad-CAM together, so a bad file gets
-    one message. No image (a model or class picked first): nothing to show yet. Without the
-    Hub's model, the input and Grad-CAM of the model trained here are still shown."""
+    """The tab's one event: prediction, model input and Grad-CAM (with the caption naming its
+    class) together, so a bad file gets one message. No image (a model or class picked first):
+    nothing to show yet. Without the Hub's model, the input and Grad-CAM of the model trained
+    here are still shown."""
     if image is None:
-        return None, None, None
+        return None, None, None, ""
     photo = open_image(uploaded_path(image), max_side=MAX_SIDE)  # decoded once for all three
-    seen, heat = model_input(photo), heat_map(photo, label)
+    seen, (heat, shown) = model_input(photo), heat_map(photo, label)
     try:
         probs = label_names(prediction(photo, model))
     except HubUnavailable as err:
         gr.Warning(localize(err.args[0]))
         probs = None
-    return probs, seen, heat
+    return probs, seen, heat, caption(shown, label)
+
+
+def show_new(image: dict | None, model: str):
+    """A new photo: its Grad-CAM starts again from the top class (the class picked for the last
+    photo says nothing about this one), and the class choice shows that."""
+    return *show(image, model, TOP_CLASS), TOP_CLASS
 
 
 def build() -> None:
@@ -111,6 +127,7 @@ def build() -> None:
             with gr.Row():
                 seen = gr.Image(label=t("cifar10.sees"), interactive=False, buttons=[])
                 heat = gr.Image(label=t("cifar10.gradcam"), interactive=False, buttons=[])
+            cam_caption = gr.Markdown(label=t("cifar10.cam_caption"), show_label=False)
             target = gr.Dropdown(
                 [
                     (t("cifar10.top_class"), TOP_CLASS),
@@ -122,20 +139,21 @@ def build() -> None:
     about_panel(SPEC)
 
     # preprocess=False: the functions get the upload's path undecoded (see demos.common).
-    # Not image.change: Gradio 6 fires it twice for each upload after the first.
-    outputs = [label, seen, heat]
-    shown = dict(
-        inputs=[image, model, target], outputs=outputs, api_visibility="private", **MODEL_CALLS
+    # Not image.change: Gradio 6 fires it twice for each upload after the first. Not
+    # target.change either: a new photo sets the class back to the top one, and .change would
+    # then run the whole event a second time.
+    outputs = [label, seen, heat, cam_caption]
+    calls = dict(api_visibility="private", preprocess=False, **MODEL_CALLS)
+    latest = dict(trigger_mode="always_last")  # a change made while a result loads runs after it
+    new_photo = dict(inputs=[image, model], outputs=[*outputs, target], **calls)
+    image.upload(show_new, **new_photo, **latest)
+    examples.load_input_event.then(show_new, **new_photo)
+    gr.on([model.input, target.input], show, [image, model, target], outputs, **calls, **latest)
+    image.clear(
+        lambda: (None, None, None, "", TOP_CLASS),
+        outputs=[*outputs, target],
+        api_visibility="private",
     )
-    gr.on(
-        [image.upload, model.change, target.change],
-        show,
-        **shown,
-        preprocess=False,
-        trigger_mode="always_last",  # a change made while a result loads is run after it
-    )
-    examples.load_input_event.then(show, **shown, preprocess=False)
-    image.clear(lambda: (None, None, None), outputs=outputs, api_visibility="private")
     endpoint(classify, [image, model], label, api_name="cifar10", preprocess=False)
     endpoint(preview, image, seen, api_name="cifar10_preview", preprocess=False)
     endpoint(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)

@@ -40,7 +40,7 @@ def test_resnet18_keeps_32x32_detail_and_has_its_documented_size():
     sizes = []
     net.cam_layer.register_forward_hook(lambda m, i, out: sizes.append(out.shape[-2:]))
     net(torch.rand(1, 3, 32, 32))
-    assert sizes == [(8, 8)]  # Grad-CAM's layer: a 3x3 stem and no max-pool keep 32 -> 8
+    assert sizes == [(4, 4)]  # Grad-CAM's layer, the last stage: 32 -> 4 with a 3x3 stem
 
 
 def test_unknown_architecture_is_refused():
@@ -155,6 +155,51 @@ def test_gradcam_explains_the_class_the_tab_shows_by_default(fresh_cache):
     for photo in photos:
         probs = predict.predict(photo)
         assert predict.gradcam(photo, size=32)[1] == max(probs, key=probs.get), photo.name
+
+
+def test_gradcam_of_the_shipped_net_follows_the_cat_to_each_corner(fresh_cache):
+    """scikit-image's cat, shrunk onto a grey canvas at each corner: the map's peak lies on it."""
+    import skimage
+
+    cat = Image.fromarray(skimage.data.chelsea()).resize((110, 110))
+    for left, top in ((0, 0), (90, 0), (0, 90), (90, 90)):
+        canvas = Image.new("RGB", (200, 200), (128, 128, 128))
+        canvas.paste(cat, (left, top))
+        heat, label = predict.gradcam(canvas, "cat", size=200)
+        row, col = divmod(int(heat.argmax()), 200)
+        assert top <= row < top + 110 and left <= col < left + 110, (left, top, row, col)
+
+
+def pet_photos(split: str, n: int) -> list[tuple[Image.Image, np.ndarray, str]]:
+    """A seeded sample of Oxford-IIIT Pet photos: (photo, the centre square's pet mask at
+    32x32 as the model sees it, "cat" or "dog")."""
+    from PIL import ImageOps
+
+    root = DATA / "oxford-iiit-pet"
+    lines = (root / "annotations" / f"{split}.txt").read_text().split("\n")
+    rows = [line.split() for line in lines if line.strip() and not line.startswith("#")]
+    sample = [rows[i] for i in np.random.default_rng(0).permutation(len(rows))[:n]]
+    photos = []
+    for name, _, species, _ in sample:  # species 1 = cat, 2 = dog
+        trimap = Image.open(root / "annotations" / "trimaps" / f"{name}.png")
+        pet = np.asarray(ImageOps.fit(trimap, (32, 32), Image.Resampling.NEAREST)) == 1
+        photos.append(
+            (Image.open(root / "images" / f"{name}.jpg"), pet, ["cat", "dog"][species == "2"])
+        )
+    return photos
+
+
+@needs_data("oxford-iiit-pet", "annotations", "trimaps")
+def test_gradcam_of_the_shipped_net_is_brighter_on_the_pet_than_around_it(fresh_cache):
+    """Real cat and dog photos with their pet masks: the map of the photo's species is brighter
+    inside the mask than outside on nearly every photo (measured: 39 of 40; a map taken at the
+    third stage instead was 20 of 40, a coin toss)."""
+    photos = pet_photos("test", 16)
+    inside = 0
+    for photo, pet, species in photos:
+        heat, _ = predict.gradcam(photo, species, size=32)
+        inside += heat[pet].mean() > heat[~pet].mean()
+    assert inside >= 0.8 * len(photos), f"{inside} of {len(photos)}"
 
 
 @needs_data("cifar10", "train")

@@ -54,11 +54,33 @@ def test_gradcam_points_at_the_square_a_model_trained_here_relies_on():
     net.eval()
     for s in (0, 1):
         image = square_images(1, torch.tensor([s]))
+        square = image[0, 0] == 1
         heat = grad_cam(net, features, image, target=s)
         assert heat.shape == (16, 16) and heat.max() == 1.0 and heat.min() >= 0
         left, right = heat[:, :8].mean(), heat[:, 8:].mean()
         assert (left > right) if s == 0 else (right > left)
-        assert (heat * image[0, 0]).sum() / image[0, 0].sum() > heat.mean()  # on the square
+        assert heat[square].mean() > 2 * heat[~square].mean()  # on the square
+        # the peak lies on the square, to within the feature map's cell (2 pixels)
+        near = nn.functional.max_pool2d(square[None].float(), 5, 1, 2)[0].bool()
+        assert near.flatten()[heat.argmax()]
+        # shown 4x larger, as the tab upsamples: the peak scales with it
+        large = grad_cam(net, features, image, target=s, size=(64, 64))
+        assert near.repeat_interleave(4, 0).repeat_interleave(4, 1).flatten()[large.argmax()]
+
+
+def test_gradcam_of_a_mirrored_image_is_the_mirrored_map():
+    """With mirror averaging the mirrored view's map is flipped back before it is added: so the
+    map of a mirrored photo is exactly the mirror of the photo's map. Adding the two maps
+    without the flip would give the same map for both."""
+    torch.manual_seed(3)
+    features = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+    net = nn.Sequential(features, nn.Flatten(), nn.Linear(6 * 8 * 8, 3)).eval()
+    x = square_images(1, torch.tensor([0]))
+    heat = grad_cam(net, features, x, target=1, mirror=True)
+    torch.testing.assert_close(
+        grad_cam(net, features, x.flip(-1), target=1, mirror=True), heat.flip(-1)
+    )
+    assert not torch.allclose(heat, heat.flip(-1), atol=0.05)  # the map is not symmetric itself
 
 
 def test_gradcam_equals_class_activation_mapping_for_a_gap_linear_head():
@@ -72,6 +94,12 @@ def test_gradcam_equals_class_activation_mapping_for_a_gap_linear_head():
     with torch.no_grad():
         cam = torch.relu((head.weight[2][:, None, None] * conv(x)[0]).sum(0))
     torch.testing.assert_close(grad_cam(net, conv, x, target=2), cam / cam.max())
+    # with mirror averaging: the mean logit of both views, the mirror's map flipped back
+    with torch.no_grad():
+        weighted = (head.weight[2][:, None, None] * conv(x)[0]).sum(0)
+        mirrored = (head.weight[2][:, None, None] * conv(x.flip(-1))[0]).sum(0)
+        both = torch.relu(weighted + mirrored.flip(-1))
+    torch.testing.assert_close(grad_cam(net, conv, x, target=2, mirror=True), both / both.max())
 
 
 def test_gradcam_is_right_while_other_threads_run_the_same_net():

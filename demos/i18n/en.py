@@ -58,6 +58,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "gradcam": "Grad-CAM of the model trained here",
         "explain": "Explain which class (Grad-CAM)",
         "top_class": "top class",
+        "cam_caption": "Class the Grad-CAM shows",
+        "cam_of_top": "The heat map shows where the model saw **{label}**, its top class.",
+        "cam_of": "The heat map shows where the model saw **{label}**, the class picked below.",
         "summary": "A ResNet-18 trained here on CIFAR-10's 45,000 training photos; its accuracy "
         "on the CIFAR-10 test set is below.",
     },

@@ -53,6 +53,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "gradcam": "本项目模型的 Grad-CAM 热力图",
         "explain": "解释哪个类别（Grad-CAM）",
         "top_class": "最可能的类别",
+        "cam_caption": "Grad-CAM 所解释的类别",
+        "cam_of_top": "热力图显示模型在哪里看到了 **{label}**（它的首选类别）。",
+        "cam_of": "热力图显示模型在哪里看到了 **{label}**（下面所选的类别）。",
         "summary": "一个 ResNet-18，由本项目在 CIFAR-10 的 45,000 张训练图片上训练；下面是它在 "
         "CIFAR-10 测试集上的准确率。",
     },

@@ -94,7 +94,7 @@ class CifarNet(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        return self.layers[2]  # the second conv group, 7x7
+        return self.layers[3]  # the last conv group, 3x3: the one the pooled head reads
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (N, 3, 32, 32) RGB in [0, 1] -> logits (N, 10)."""
@@ -131,7 +131,7 @@ class ResNet18(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        return self.body.layer3  # 8x8
+        return self.body.layer4  # the last stage, 4x4: the one the pooled head reads
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (N, 3, 32, 32) RGB in [0, 1] -> logits (N, 10)."""

@@ -38,9 +38,9 @@ def classify(batch: torch.Tensor, net: Net | None = None, tta_level: int = TTA_L
 
 def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tuple[np.ndarray, str]:
     """Grad-CAM heat map (size, size) in [0, 1] over the centre square the model sees, for
-    `label` (default: the top class `predict` gives, mirror averaging included), and that
-    label. Taken at the net's `cam_layer` (8x8 for ResNet-18), fine enough to point at an object
-    in a 32x32 image."""
+    `label` (default: the top class `predict` gives), and that label. It explains the logit
+    `predict` uses, averaged over the image and its mirror, at the net's `cam_layer` (the last
+    residual stage: 4x4 cells of 8x8 pixels for a 32x32 input), upsampled straight to `size`."""
     net = get_model()
     x = to_tensor(preprocess(image))[None]
     if label is None:
@@ -51,11 +51,8 @@ def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tup
         raise InputError(
             "Unknown class {label!r}: pick one of {labels}.", label=label, labels=", ".join(LABELS)
         )
-    heat = grad_cam(net, net.cam_layer, to_net(x, net), target)[None, None].float()
-    heat = torch.nn.functional.interpolate(
-        heat, size=(size, size), mode="bilinear", align_corners=False
-    )
-    return heat[0, 0].cpu().numpy(), LABELS[target]
+    heat = grad_cam(net, net.cam_layer, to_net(x, net), target, (size, size), TTA_LEVEL >= 1)
+    return heat.cpu().numpy(), LABELS[target]
 
 
 def predict(image: ImageInput) -> dict[str, float]:
