@@ -56,7 +56,8 @@ def outputs_for(image28: np.ndarray) -> tuple:
 @gpu
 @user_errors
 def classify_image(image: dict | None) -> dict[str, float]:
-    """API /digits: an image file of one handwritten digit (dark ink, light paper) -> label."""
+    """API /digits: an image file of one handwritten digit (dark ink on light paper, or light
+    ink on a dark background as MNIST stores it) -> label."""
     return digits.predict(uploaded_path(image, NO_UPLOAD))
 
 

@@ -108,6 +108,38 @@ def test_mnist_digits_uploaded_as_small_images_are_read_like_mnist():
     assert (probs.argmax(1) == labels).mean() >= 0.99
 
 
+@needs_data("MNIST", "raw")
+def test_mnist_digits_as_stored_white_on_black_are_read_like_their_dark_on_light_copies():
+    """MNIST's own files hold white ink on black: such an upload is inverted (its border is
+    dark) and then read exactly as the same digit in dark ink on white."""
+    from models.digits.data import load_mnist
+
+    images, labels = load_mnist(DATA, train=False)
+    images, labels = images[:1000, 0].numpy(), labels[:1000].numpy()
+    stored = [Image.fromarray((image * 255).round().astype(np.uint8)) for image in images]
+    inverted = [Image.fromarray(255 - np.asarray(image)) for image in stored]
+    seen = np.stack([predict.preprocess(image) for image in stored])
+    np.testing.assert_allclose(seen, np.stack([predict.preprocess(i) for i in inverted]), atol=1e-6)
+    assert (predict.classify(seen).argmax(1) == labels).mean() >= 0.99
+    as_png = predict.predict(np.asarray(stored[0].convert("RGB")))  # an RGB file of it too
+    assert max(as_png, key=as_png.get) == str(labels[0])
+
+
+def test_background_polarity_is_read_from_the_border():
+    assert not predict.light_on_dark(np.asarray(render(3).convert("L"), np.float32) / 255)
+    white_on_black = 1 - np.asarray(render(3).convert("L"), np.float32) / 255
+    assert predict.light_on_dark(white_on_black)
+    np.testing.assert_allclose(
+        predict.preprocess(Image.fromarray((white_on_black * 255).round().astype(np.uint8))),
+        predict.preprocess(render(3).convert("L")),
+        atol=1e-6,
+    )
+    dim_photo = 0.25 + 0.15 * np.asarray(render(3).convert("L"), np.float32) / 255
+    assert not predict.light_on_dark(dim_photo)  # dark grey paper, darker ink: no inversion
+    with pytest.raises(InputError, match="No digit found"):  # black and empty is still blank
+        predict.preprocess(Image.new("L", (100, 100), 0))
+
+
 @pytest.mark.parametrize("height,left,top", [(600, 150, 100), (300, 60, 420), (140, 600, 40)])
 def test_drawn_digits_on_a_large_canvas_are_recognised(height, left, top):
     """Thick strokes at different sizes and places on an 800x800 canvas, through the same

@@ -32,7 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro": "Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
         "and centred like the MNIST digits the network learned from.",
         "draw": "Draw a digit",
-        "photo": "…or a photo (dark ink, light paper)",
+        "photo": "…or a photo (dark ink on light paper, or white on black like MNIST)",
         "clear": "Clear",
         "prompt": "Draw a digit.",
         "prediction": "Prediction",

@@ -28,7 +28,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro": "画一个 0 到 9 的数字，大小随意：程序会裁剪它、缩放到 20 像素，并像模型学过的 "
         "MNIST 数字那样居中。",
         "draw": "画一个数字",
-        "photo": "……或上传照片（浅色纸上的深色笔迹）",
+        "photo": "……或上传照片（浅色纸上的深色笔迹，或像 MNIST 那样黑底白字）",
         "clear": "清除",
         "prompt": "请画一个数字。",
         "prediction": "预测",
@@ -325,8 +325,9 @@ MESSAGES: dict[str, str] = {
     "{model} 正在下载（首次使用，可能需要几分钟）。其间本项目训练的模型照常回答；请稍后再试这个选项。",
     # models/digits
     "Draw a digit: the canvas is empty.": "请画一个数字：画布是空的。",
-    "No digit found: the image looks blank. Use dark ink on light paper.": "没有找到数字：图片"
-    "看起来是空白的。请用深色笔在浅色纸上书写。",
+    "No digit found: the image looks blank. Use dark ink on light paper (or light ink on a dark "
+    "background).": "没有找到数字：图片看起来是空白的。请用深色笔在浅色纸上书写（或深色背景上的"
+    "浅色笔迹）。",
     # models/cifar10
     "Unknown class {label!r}: pick one of {labels}.": "未知的类别 {label!r}：请从 {labels} 中选择。",
     # models/common/images.py (image-to-image)

@@ -25,9 +25,20 @@ def get_model(variant: str = "default") -> DigitNet:
     return SPEC.get_model(variant)
 
 
+def light_on_dark(gray: np.ndarray) -> bool:
+    """Whether an image (H, W) in [0, 1] is light ink on a dark background, as MNIST stores its
+    digits. The paper's tone is the median of the one-pixel border (where a single digit seldom
+    reaches); the ink is the extreme farther from it. So a dimly lit photo, grey paper with
+    darker ink, is still dark on light."""
+    border = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
+    paper = float(np.median(border))
+    return float(gray.max()) - paper > paper - float(gray.min())
+
+
 def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
-    """Ink in [0, 1] (H, W) from a Gradio Sketchpad value or an image of dark ink on light paper;
-    None for an empty canvas. Transparent pixels count as paper (white)."""
+    """Ink in [0, 1] (H, W) from a Gradio Sketchpad value or an image of one digit, dark ink on
+    light paper or (inverted first) light ink on a dark background; None for an empty canvas.
+    Transparent pixels count as paper (white)."""
     if isinstance(value, dict):  # Gradio 6 Sketchpad: {"background", "layers", "composite"}
         value = value.get("composite")
     if value is None:
@@ -35,7 +46,10 @@ def ink_from_sketch(value: dict | ImageInput | None) -> np.ndarray | None:
     gray = to_gray(open_image(value, max_side=MAX_SIDE))
     if max(gray.size) >= MEDIAN_MIN_SIDE:
         gray = gray.filter(ImageFilter.MedianFilter(3))  # removes a photo's speckle
-    ink = 1 - np.asarray(gray, dtype=np.float32) / 255
+    pixels = np.asarray(gray)
+    if light_on_dark(pixels / 255):
+        pixels = 255 - pixels  # then read exactly as the same digit in dark ink on white
+    ink = 1 - pixels.astype(np.float32) / 255
     paper = float(np.median(ink))
     contrast = float(ink.max()) - paper
     if contrast < MIN_CONTRAST:
@@ -71,7 +85,10 @@ def preprocess(value: dict | ImageInput | None) -> np.ndarray:
     if ink is None:
         if value is None or isinstance(value, dict):
             raise InputError("Draw a digit: the canvas is empty.")
-        raise InputError("No digit found: the image looks blank. Use dark ink on light paper.")
+        raise InputError(
+            "No digit found: the image looks blank. Use dark ink on light paper (or light ink "
+            "on a dark background)."
+        )
     return mnist_style(ink)
 
 
