@@ -122,7 +122,7 @@ def build() -> None:
             )
             clear = gr.Button(t("digits.clear"))
         with gr.Column():
-            status = gr.Markdown(t("digits.prompt"))
+            status = gr.Markdown(t("digits.prompt"), label=t("digits.status"), show_label=False)
             label = gr.Label(num_top_classes=3, label=t("digits.prediction"))
             bars = gr.BarPlot(
                 bar_data(None),

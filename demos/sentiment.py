@@ -159,7 +159,7 @@ def build() -> None:
                     combine_adjacent=False,
                     color_map=None,
                 )
-                notes = gr.Markdown()
+                notes = gr.Markdown(label=t("sentiment.notes"), show_label=False)
     with gr.Tab(t("sentiment.many")):
         with gr.Row():
             with gr.Column():
@@ -171,7 +171,7 @@ def build() -> None:
                 )
                 run = gr.Button(t("sentiment.score_all"), variant="primary")
             with gr.Column():
-                summary = gr.Markdown()
+                summary = gr.Markdown(label=t("sentiment.batch_summary"), show_label=False)
                 table = gr.Dataframe(
                     headers=["text", "label", "p_positive"],
                     column_widths=["60%", "20%", "20%"],  # the verdict stays in view on a phone
@@ -196,5 +196,7 @@ def build() -> None:
         batch_ui, [pasted, upload, choice], batch, **private, **MODEL_CALLS
     )
     endpoint(classify_api, text, label, api_name="sentiment")
-    lines, rows = gr.JSON(visible=False), gr.JSON(visible=False)  # the batch API's list types
+    # the batch API's list types; their labels name them on the "Use via API" page
+    lines = gr.JSON(label=t("sentiment.api_reviews"), visible=False)
+    rows = gr.JSON(label=t("sentiment.api_rows"), visible=False)
     endpoint(batch_api, lines, rows, api_name="sentiment_batch")
