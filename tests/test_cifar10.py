@@ -170,6 +170,30 @@ def test_gradcam_of_the_shipped_net_follows_the_cat_to_each_corner(fresh_cache):
         assert top <= row < top + 110 and left <= col < left + 110, (left, top, row, col)
 
 
+def test_a_new_photo_resets_the_gradcam_class_and_the_caption_names_the_class_shown(
+    fresh_cache,
+):
+    import shutil
+
+    import gradio as gr
+
+    from demos import cifar10 as tab
+    from tests.conftest import upload_folder
+
+    with gr.Blocks() as demo:
+        tab.build()
+    (target,) = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown)]
+    by_upload = [f for f in demo.fns.values() if f.fn is tab.show_new]
+    assert len(by_upload) == 2  # an upload and a click on an example
+    assert all(target in f.outputs and target not in f.inputs for f in by_upload)
+    with upload_folder() as folder:
+        photo = {"path": shutil.copy(tab.EXAMPLES[0], folder / "cat.png")}  # chelsea
+        *_, dog_caption = tab.show(photo, tab.TRAINED, "dog")
+        *_, new_caption, choice = tab.show_new(photo, tab.TRAINED)
+    assert "**dog**" in dog_caption and "picked below" in dog_caption
+    assert "**cat**" in new_caption and "top class" in new_caption and choice == tab.TOP_CLASS
+
+
 def pet_photos(split: str, n: int) -> list[tuple[Image.Image, np.ndarray, str]]:
     """A seeded sample of Oxford-IIIT Pet photos: (photo, the centre square's pet mask at
     32x32 as the model sees it, "cat" or "dog")."""
