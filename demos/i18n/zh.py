@@ -492,3 +492,5 @@ MESSAGES: dict[str, str] = {
     "The pretrained model reads only the first {limit} of the text's {n:,} tokens; the rest was "
     "not summarized.": "预训练模型只读取文本 {n:,} 个词元中的前 {limit} 个；其余部分没有做摘要。",
 }
+    "ROUGE compared the first {limit:,} words or characters of the summary and of the reference "
+    "only.": "ROUGE 只比较了摘要和参考摘要各自的前 {limit:,} 个词或字。",

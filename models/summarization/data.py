@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.common.text import split_sentences
-from models.summarization.rouge import lcs_length, rouge_tokens, zh_units
+from models.summarization.rouge import rouge_n_tokens, zh_units
 from models.summarization.textrank import textrank_scores
 
 LCSTS = Path("nlp/summarization/lcsts")
@@ -115,7 +115,7 @@ def greedy_oracle(sentences: list[str], summary: str, lang: str, limit: int = OR
             if i in chosen:
                 continue
             candidate = [u for j in sorted([*chosen, i]) for u in units[j]]
-            r = rouge_tokens(candidate, reference)
+            r = rouge_n_tokens(candidate, reference)
             gains.append((r["rouge1"] + r["rouge2"], i))
         if not gains:
             break
@@ -146,7 +146,7 @@ def lcs_mask(source: list[str], reference: list[str]) -> list[bool]:
             i += 1
         else:
             j += 1
-    assert sum(mask) == lcs_length(source, reference)
+    assert sum(mask) == (table[0][0] if n and m else 0)
     return mask
 
 

@@ -33,7 +33,8 @@ from models.summarization.data import (
     sentence_features,
 )
 from models.summarization.net import LANGS, SummaryNet
-from models.summarization.rouge import rouge
+from models.summarization.rouge import MAX_TOKENS as MAX_ROUGE_TOKENS
+from models.summarization.rouge import is_cut, rouge
 from models.summarization.textrank import jieba_words, lead_scores, textrank_scores
 
 METHODS = ("trained", "textrank", "lead", "pretrained")
@@ -335,6 +336,14 @@ def summarize_full(
             )
             reference = reference[:MAX_REFERENCE_CHARS]
         result.rouge = rouge(result.text, reference, lang)
+        if is_cut(result.text, lang) or is_cut(reference, lang):
+            result.notices.append(
+                Message(
+                    "ROUGE compared the first {limit:,} words or characters of the summary and "
+                    "of the reference only.",
+                    limit=MAX_ROUGE_TOKENS,
+                )
+            )
     return result
 
 
