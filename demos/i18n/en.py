@@ -68,14 +68,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "pets": {
         "title": "Pets",
         "intro": "Upload a photo of a cat or a dog: the pet is tinted and outlined, and the "
-        "mask comes back at the photo's own size. The network learned from 514 photos of "
-        "mostly three breeds (Abyssinian and Bengal cats, American bulldogs), so other breeds "
-        "and unusual scenes are harder for it; the pretrained option saw many more.",
+        "mask comes back at the photo's own size. The default model, DeepLabV3-MobileNetV2, "
+        "learned cats and dogs among the 20 PASCAL VOC classes and runs offline; the network "
+        "trained here learned from 514 photos of mostly three breeds (Abyssinian and Bengal "
+        "cats, American bulldogs), so other breeds and unusual scenes are harder for it. The "
+        "tab says when it finds no pet or is unsure.",
         "image": "Photo",
-        "examples": "Examples (scikit-image sample photos: a cat, and two with no pet)",
+        "examples": "Examples (sample photos: a cat, and two with no pet)",
         "trained": "trained here (encoder-decoder, Oxford-IIIT Pet subset)",
         "pretrained": "pretrained: torchvision DeepLabV3, COCO/VOC cat + dog classes (needs "
         "internet)",
+        "deeplab_offline": "pretrained, offline: DeepLabV3-MobileNetV2, PASCAL VOC cat + dog "
+        "classes (shipped converted)",
         "view": "Show",
         "view_overlay": "pet highlighted",
         "view_trimap": "trimap: pet / background / border",
@@ -83,6 +87,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "overlay": "Segmentation",
         "mask": "Mask (white = pet)",
         "share": "Share of the photo that is pet (0-1)",
+        "note": "Notes on the result",
+        "no_pet": "**No pet found** in this photo (the model calls {share} % of it pet).",
+        "unsure": "**Unsure**: the model may have found a pet, but it is not confident (the "
+        "region is {share} % of the photo, its mean probability of pet {p}). It knows cats and "
+        "dogs only.",
         "summary": "An encoder-decoder network (an ImageNet-trained Darknet encoder and a "
         "UNet-style decoder) trained here on Oxford-IIIT Pet photos to label every pixel as pet, "
         "background or the border between them; its IoU on the test photos is below.",

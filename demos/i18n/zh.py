@@ -63,12 +63,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "pets": {
         "title": "宠物分割",
         "intro": "上传一张猫或狗的照片：宠物会被着色并勾出轮廓，掩码按照片原尺寸返回。"
-        "网络只学习了 514 张照片，大多是三个品种（阿比西尼亚猫、孟加拉猫、美国斗牛犬），"
-        "因此其他品种和少见的场景对它更难；预训练选项见过多得多的照片。",
+        "默认模型 DeepLabV3-MobileNetV2 在 PASCAL VOC 的 20 个类别中学会了猫和狗，可离线运行；"
+        "本项目训练的网络只学习了 514 张照片，大多是三个品种（阿比西尼亚猫、孟加拉猫、"
+        "美国斗牛犬），因此其他品种和少见的场景对它更难。没有找到宠物或把握不大时，页面会说明。",
         "image": "照片",
-        "examples": "示例（scikit-image 自带的照片：一只猫，两张没有宠物的照片）",
+        "examples": "示例（示例照片：一只猫，两张没有宠物的照片）",
         "trained": "本项目训练（编码器-解码器，Oxford-IIIT Pet 子集）",
         "pretrained": "预训练：torchvision DeepLabV3，COCO/VOC 的猫 + 狗类别（需要联网）",
+        "deeplab_offline": "预训练、离线：DeepLabV3-MobileNetV2，PASCAL VOC 的猫 + 狗类别"
+        "（已转换随附）",
         "view": "显示",
         "view_overlay": "突出显示宠物",
         "view_trimap": "三分图：宠物 / 背景 / 边界",
@@ -76,6 +79,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "overlay": "分割结果",
         "mask": "掩码（白色 = 宠物）",
         "share": "宠物占照片的比例（0-1）",
+        "note": "关于结果的说明",
+        "no_pet": "这张照片里**没有找到宠物**（模型认为其中 {share}% 是宠物）。",
+        "unsure": "**不确定**：模型可能找到了宠物，但把握不大（该区域占照片的 {share}%，"
+        "平均宠物概率为 {p}）。它只认识猫和狗。",
         "summary": "一个编码器-解码器网络（在 ImageNet 上训练过的 Darknet 编码器加 UNet 式解码器），"
         "在本项目中用 Oxford-IIIT Pet 照片训练，把每个像素标为宠物、背景或两者之间的边界；"
         "它在测试照片上的 IoU 见下方。",

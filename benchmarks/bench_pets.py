@@ -1,0 +1,104 @@
+"""Speed of the pets tab's models on this machine (a benchmark, not a test): prints figures.
+
+    python -m benchmarks.bench_pets --threads 2 [--runs 20]
+
+For each model option (each trained weights file shipped, DeepLabV3-MobileNetV2 at the long
+sides it can run at): the load time (first use) and the latency p50/p95 of segmenting a 512x512
+photo as the tab does (predict, the mask and the overlay), after one warm-up run.
+"""
+
+import argparse
+import dataclasses
+import functools
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEEPLAB_SIDES = (513, 385, 321, 257)  # 16k + 1: the sizes the TF graph's padding expects
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """p50 and p95 in ms of `runs` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - t))
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def options() -> dict[str, tuple[Callable[[], object], Callable[[object], object]]]:
+    """name -> (load the model, segment a photo with it)."""
+    from models.pets import SPEC, deeplab, predict
+
+    found = {}
+    for path in sorted(SPEC.weights_path().parent.glob("*.safetensors")):
+        variant = path.name.removesuffix(".safetensors")
+        if variant == deeplab.VARIANT:
+            continue
+        load = functools.partial(SPEC.get_model, variant)
+        found[f"trained/{variant}"] = (
+            load,
+            lambda photo, v=variant: predict.segment(photo, net=SPEC.get_model(v)),
+        )
+        net = SPEC.load(variant)
+        for side in (160, 192):  # the same net at a smaller input
+            smaller = dataclasses.replace(net.cfg, image_size=side)
+            copy = SPEC.load(variant)
+            copy.cfg = smaller
+            found[f"trained/{variant}@{side}"] = (
+                lambda: None,
+                lambda photo, c=copy: predict.segment(photo, net=c),
+            )
+    if deeplab.weights_path().is_file():
+        for side in DEEPLAB_SIDES:
+            found[f"deeplab-offline@{side}"] = (
+                deeplab.get_model,
+                functools.partial(deeplab.segment, long_side=side),
+            )
+    return found
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=20, help="timed requests per option")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+    from PIL import Image
+
+    from demos.pets import view
+    from models.common.samples import sample
+    from models.pets.predict import mask_image
+
+    photo = Image.open(sample("chelsea")).convert("RGB").resize((512, 512))
+    for name, (load, segment) in options().items():
+        t = time.perf_counter()
+        load()
+        load_ms = 1000 * (time.perf_counter() - t)
+
+        def tab(segment=segment) -> None:
+            result = segment(photo)
+            mask_image(result.mask), view(result)
+
+        p50, p95 = timed(tab, args.runs)
+        print(
+            f"{name:24s} load {load_ms:6.0f} ms   512x512 p50 {p50:6.0f} ms   p95 {p95:6.0f} ms "
+            f"({args.runs} runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()
