@@ -16,6 +16,7 @@ from torch import nn
 from demos import DEMOS
 from demos.common import about_facts, about_markdown, about_panel
 from demos.i18n import t
+from models import MODELS
 from models.common.cards import training_curves
 from models.common.gradcam import grad_cam
 from models.common.images import overlay_heatmap
@@ -308,12 +309,8 @@ def test_training_summary_reads_steps_or_epochs_and_tolerates_a_bare_header(tmp_
 
 
 # Gradio names an unlabelled component "value_<id>" (an output) or "parameter_<id>" (an input) on
-# the "Use via API" page and in gradio_client's view_api. The other tabs join this list once
-# their components are labelled.
-LABELLED_TABS = ["digits", "cifar10", "sentiment"]
-
-
-@pytest.mark.parametrize("tab", LABELLED_TABS)
+# the "Use via API" page and in gradio_client's view_api.
+@pytest.mark.parametrize("tab", MODELS)
 def test_api_page_names_every_input_and_output_of_a_tab_after_its_label(tab):
     with gr.Blocks() as demo:
         DEMOS[tab].build()
