@@ -1,11 +1,13 @@
 """Speed and memory of the style tab on this machine (a benchmark, not a test): prints figures.
 
-    python -m benchmarks.bench_style [--runs 20] [--requests 50] [--threads 0]
+    python -m benchmarks.bench_style [--runs 20] [--requests 50] [--threads 0] [--pretrained-only]
 
-1. load time of a preset's network (first use);
-2. latency p50/p95 of a 512x512 photo through predict.stylize, for each preset's network;
+1. the pretrained networks (the tab's default): load time, then latency p50/p95 at 512x512 of
+   a preset, a blend of two presets, and "your own style" in one pass (style vector +
+   transformer), each through predict as the app calls it;
+2. load time and latency p50/p95 of a 512x512 photo for each network trained here;
 3. resident memory before and after --requests requests of mixed sizes (flat = no leak);
-4. "your own style": 256 px x 100 Gatys steps with Darknet tiny (the first step included).
+4. "your own style" by optimisation: 256 px x 100 Gatys steps with Darknet tiny.
 """
 
 import argparse
@@ -30,12 +32,43 @@ def rss_mb() -> float:
     raise OSError("no VmRSS in /proc/self/status")
 
 
+def timed(fn, runs: int) -> tuple[float, float]:
+    """p50 and p95 in ms of `runs` calls of fn (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - t))
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def bench_pretrained(photo, painting, runs: int) -> None:
+    from models.style import predict, pretrained
+
+    t = time.perf_counter()
+    for stem in pretrained.BUILDERS:
+        pretrained.get_net(stem)
+    print(f"pretrained nets: load {1000 * (time.perf_counter() - t):.0f} ms (all three)")
+    cases = {
+        "preset style-20": lambda: predict.stylize(photo, "style-20", 512),
+        "blend style-20 + style-8": lambda: predict.stylize(
+            photo, "style-20", 512, blend_with="style-8", blend=0.5
+        ),
+        "own style, one pass": lambda: predict.stylize_own(photo, painting, 512),
+    }
+    for name, fn in cases.items():
+        p50, p95 = timed(fn, runs)
+        print(f"{name:26s} 512x512 p50 {p50:6.0f} ms   p95 {p95:6.0f} ms ({runs} runs)")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=20, help="timed requests per preset")
     p.add_argument("--requests", type=int, default=50, help="requests for the memory check")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--gatys-steps", type=int, default=100)
+    p.add_argument("--pretrained-only", action="store_true", help="only part 1")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -47,6 +80,9 @@ def main() -> None:
     from models.style import SPEC, STYLES, gatys, predict
 
     photo = Image.open(EXAMPLES[0]).convert("RGB").resize((512, 512))
+    bench_pretrained(photo, Image.open(OWN_EXAMPLES[0][1]), args.runs)
+    if args.pretrained_only:
+        return
     for style in STYLES:
         if not SPEC.weights_path(style).is_file():
             print(f"{style}: no weights, skipped")

