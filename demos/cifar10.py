@@ -1,9 +1,6 @@
 """CIFAR-10 tab: upload any photo and see the top-5 of the ten CIFAR-10 classes."""
 
-from pathlib import Path
-
 import gradio as gr
-import skimage
 from PIL import Image
 
 from demos.common import (
@@ -21,6 +18,7 @@ from models.cifar10 import predict as cifar10
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
+from models.common.samples import sample
 
 TITLE = t("cifar10.title")
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
@@ -32,12 +30,9 @@ MODELS = [
     (f"{t('cifar10.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
 ]
 
-# Sample photos that scikit-image ships in its wheel (no download): a cat, a rocket, a horse
-# silhouette and a coffee cup (not a CIFAR-10 class: the model must still pick one of ten).
-EXAMPLES = [
-    str(Path(skimage.data.__file__).parent / name)
-    for name in ("chelsea.png", "rocket.jpg", "horse.png", "coffee.png")
-]
+# Sample photos shipped with the app: a cat, a rocket, a person and a coffee cup (the last two
+# are no CIFAR-10 class: the model must still pick one of ten).
+EXAMPLES = [str(sample(name)) for name in ("chelsea", "rocket", "astronaut", "coffee")]
 
 
 def prediction(image: ImageInput, model: str) -> dict[str, float]:

@@ -90,7 +90,7 @@ def test_digits_preview_is_the_28x28_model_input(client, tmp_path):
 
 
 def test_cifar10_endpoint_recognises_the_cat_example(client):
-    result = client.predict(handle_file(EXAMPLES[0]), api_name="/cifar10")  # chelsea.png, a cat
+    result = client.predict(handle_file(EXAMPLES[0]), api_name="/cifar10")  # chelsea, a cat
     assert top(result) == "cat"
     assert len(result["confidences"]) == 5  # the top-5 the tab shows
 
@@ -280,7 +280,7 @@ def test_segment_pet_returns_the_mask_at_the_photos_size_then_the_overlay_and_sh
     assert (
         "/segment_pet" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]
     )
-    cat = Image.open(PET_EXAMPLES[0])  # chelsea.png, a cat
+    cat = Image.open(PET_EXAMPLES[0])  # chelsea, a cat
     odd = tmp_path / "cat.jpg"
     cat.resize((301, 199)).convert("RGB").save(odd)
     for path, size in ((PET_EXAMPLES[0], cat.size), (str(odd), (301, 199))):

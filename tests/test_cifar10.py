@@ -1,11 +1,9 @@
 """CIFAR-10: preprocessing, the ResNet-18 and airbench nets, training, shipped-weights quality."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
 from models.cifar10 import predict
 from models.cifar10.net import LABELS, CifarNet, Config, ResNet18, build_net, predict_tta
@@ -147,21 +145,29 @@ def test_hub_model_without_internet_says_so(monkeypatch, fresh_cache):
 
 def test_gradcam_explains_the_class_the_tab_shows_by_default(fresh_cache):
     """The label uses mirror averaging; the default Grad-CAM class must be that same top class
-    (the unmirrored argmax differed on 4 of scikit-image's 26 sample photos)."""
-    import skimage
+    (the unmirrored argmax differed on 4 of 26 sample photos): the shipped photos, their
+    mirrors, halves and greys."""
+    from models.common.samples import NAMES, sample
 
-    photos = sorted(Path(skimage.data.__file__).parent.glob("*.png"))
-    assert len(photos) > 20
-    for photo in photos:
-        probs = predict.predict(photo)
-        assert predict.gradcam(photo, size=32)[1] == max(probs, key=probs.get), photo.name
+    for name in NAMES:
+        photo = Image.open(sample(name)).convert("RGB")
+        w, h = photo.size
+        for view in (
+            photo,
+            ImageOps.mirror(photo),
+            photo.crop((0, 0, w // 2, h)),
+            photo.crop((w // 2, 0, w, h)),
+            photo.convert("L"),
+        ):
+            probs = predict.predict(view)
+            assert predict.gradcam(view, size=32)[1] == max(probs, key=probs.get), name
 
 
 def test_gradcam_of_the_shipped_net_follows_the_cat_to_each_corner(fresh_cache):
     """scikit-image's cat, shrunk onto a grey canvas at each corner: the map's peak lies on it."""
-    import skimage
+    from models.common.samples import sample
 
-    cat = Image.fromarray(skimage.data.chelsea()).resize((110, 110))
+    cat = Image.open(sample("chelsea")).convert("RGB").resize((110, 110))
     for left, top in ((0, 0), (90, 0), (0, 90), (90, 90)):
         canvas = Image.new("RGB", (200, 200), (128, 128, 128))
         canvas.paste(cat, (left, top))
