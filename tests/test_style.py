@@ -411,7 +411,9 @@ def test_converted_multistyle_net_matches_onnxruntime_on_the_package_file(fresh_
     x = torch.rand(1, 3, 48, 64)
     weights = torch.rand(26)
     weights /= weights.sum()  # a blend of all 26
-    expected = ort_run(onnx.load(str(ONNX / "multistyle26.onnx")), {"x": x.numpy(), "w": weights.numpy()})
+    expected = ort_run(
+        onnx.load(str(ONNX / "multistyle26.onnx")), {"x": x.numpy(), "w": weights.numpy()}
+    )
     with torch.no_grad():
         got = net(x, weights[None]).numpy()
     assert np.abs(got - expected).max() < 1e-4
