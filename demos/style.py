@@ -339,7 +339,7 @@ def own_tab() -> None:
             )
             own_strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.own_strength"))
             fast = gr.Button(t("style.fast"), variant="primary")
-            with gr.Accordion(t("style.watch"), open=False):
+            with gr.Accordion(t("style.watch"), open=True):
                 gr.Markdown(t("style.watch_intro"))
                 steps = step_budget(gatys.MAX_STEPS, 100, t("style.steps"))
                 backbone = gr.Radio(PERCEPTUAL, value="darknet", label=t("style.perceptual"))
