@@ -377,11 +377,12 @@ MESSAGES: dict[str, str] = {
     "Unknown perceptual network {name}: use darknet, vgg16 or vgg19.": "未知的感知网络 {name}："
     "请使用 darknet、vgg16 或 vgg19。",
     "The number of steps must be between 1 and {n}.": "步数必须在 1 到 {n} 之间。",
-    "Your own style needs a perceptual network, which is not bundled with the app: put "
-    "darknet_tiny_imagenet.safetensors at {path} or name a weights file in the environment "
-    "variable {env}. The preset styles work without it.": "“你自己的风格”需要一个感知网络，"
-    "它没有随应用一起提供：请把 darknet_tiny_imagenet.safetensors 放到 {path}，或在环境变量 "
-    "{env} 中指定一个权重文件。预设风格不需要它也能使用。",
+    "Watching it optimise (Gatys) needs a perceptual network, which is not bundled with the "
+    "app: put darknet_tiny_imagenet.safetensors at {path} or name a weights file in the "
+    "environment variable {env}. The preset styles and the one-pass own style work without "
+    "it.": "“看它优化”（Gatys）需要一个感知网络，它没有随应用一起提供：请把 "
+    "darknet_tiny_imagenet.safetensors 放到 {path}，或在环境变量 {env} 中指定一个权重文件。"
+    "预设风格和一次前向计算的自定义风格不需要它也能使用。",
     "The perceptual network's file {path} is unusable ({reason}).": "感知网络的文件 {path} "
     "无法使用（{reason}）。",
     "The perceptual network {model} could not be downloaded from download.pytorch.org (this "

@@ -98,9 +98,10 @@ def darknet(path: Path | str | None = None, content_layer: int | None = None) ->
     if not file.is_file():
         raise PerceptualUnavailable(
             Message(
-                "Your own style needs a perceptual network, which is not bundled with the app: "
-                "put darknet_tiny_imagenet.safetensors at {path} or name a weights file in the "
-                "environment variable {env}. The preset styles work without it.",
+                "Watching it optimise (Gatys) needs a perceptual network, which is not bundled "
+                "with the app: put darknet_tiny_imagenet.safetensors at {path} or name a weights "
+                "file in the environment variable {env}. The preset styles and the one-pass own "
+                "style work without it.",
                 path=file,
                 env=PERCEPTUAL_ENV,
             )
