@@ -15,23 +15,23 @@ set (pytorch/examples, neural-style) and two of its held-out photos, 112 px tile
 import argparse
 from pathlib import Path
 
-import skimage
 import torch
 from PIL import Image, ImageDraw
 
 from models.common.paths import data_dir, weights_dir
+from models.common.samples import sample
 from models.style import SPEC, STYLES
 from models.style.net import TransformerNet
 from models.style.predict import load_photo, stylize
 from models.style.pretrained import PRESETS
 
-SAMPLES = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg")  # in scikit-image's wheel
+SAMPLES = ("astronaut", "chelsea", "coffee", "rocket")  # shipped in models/common/samples
 PRETRAINED_CELL = 112  # 27 columns x 112 px: about 3000 px wide
 WORK_SIDE = 256  # each tile is stylised at this long side, then shrunk to the cell
 
 
 def sample_photos() -> list[Path]:
-    return [Path(skimage.data.__file__).parent / name for name in SAMPLES]
+    return [sample(name) for name in SAMPLES]
 
 
 def from_checkpoint(style: str) -> TransformerNet | None:
