@@ -41,24 +41,20 @@ def options() -> dict[str, tuple[Callable[[], object], Callable[[object], object
     from models.pets import SPEC, deeplab, predict
 
     found = {}
-    for path in sorted(SPEC.weights_path().parent.glob("*.safetensors")):
-        variant = path.name.removesuffix(".safetensors")
-        if variant == deeplab.VARIANT:
+    for variant in SPEC.variants:
+        if not SPEC.weights_path(variant).is_file():
             continue
-        load = functools.partial(SPEC.get_model, variant)
         found[f"trained/{variant}"] = (
-            load,
+            functools.partial(SPEC.get_model, variant),
             lambda photo, v=variant: predict.segment(photo, net=SPEC.get_model(v)),
         )
-        net = SPEC.load(variant)
-        for side in (160, 192):  # the same net at a smaller input
-            smaller = dataclasses.replace(net.cfg, image_size=side)
-            copy = SPEC.load(variant)
-            copy.cfg = smaller
-            found[f"trained/{variant}@{side}"] = (
-                lambda: None,
-                lambda photo, c=copy: predict.segment(photo, net=c),
-            )
+    for side in (160, 192):  # the default net at a smaller input
+        net = SPEC.load()
+        net.cfg = dataclasses.replace(net.cfg, image_size=side)
+        found[f"trained/default@{side}"] = (
+            lambda: None,
+            lambda photo, net=net: predict.segment(photo, net=net),
+        )
     if deeplab.weights_path().is_file():
         for side in DEEPLAB_SIDES:
             found[f"deeplab-offline@{side}"] = (

@@ -22,7 +22,7 @@ from models.pets.metrics import pet_confusion, scores
 from models.pets.net import BACKGROUND, BORDER, CLASSES, PET, Config, PetNet
 from tests.conftest import DATA, needs_data
 
-TINY = Config(decoder=(8, 8, 8), skip=(4, 4, 4), image_size=64)
+TINY = Config(decoder=(8, 8, 8), skip=(4, 4, 4), image_size=64, encoder="darknet")
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_train_dry_run_writes_weights_that_predict_loads(tmp_path, monkeypatch, 
     args = ["--dry-run", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
     args += ["--checkpoint", str(tmp_path / "ck.pt"), "--cache-dir", str(tmp_path / "cache")]
     args += ["--encoder-weights", "none", "--batch-size", "4", "--epochs", "2"]
-    args += ["--config", "decoder=8/8/8,skip=4/4/4,image_size=64"]
+    args += ["--config", "decoder=8/8/8,skip=4/4/4,image_size=64,encoder=darknet"]
     train.main(args)
     rows = read_log(out / "default.log.jsonl")
     assert [r["epoch"] for r in rows] == [1, 2]

@@ -92,8 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "unsure": "**Unsure**: the model may have found a pet, but it is not confident (the "
         "region is {share} % of the photo, its mean probability of pet {p}). It knows cats and "
         "dogs only.",
-        "summary": "An encoder-decoder network (an ImageNet-trained Darknet encoder and a "
-        "UNet-style decoder) trained here on Oxford-IIIT Pet photos to label every pixel as pet, "
+        "summary": "An encoder-decoder network (an ImageNet-trained EfficientNet-Lite0 encoder "
+        "and a UNet-style decoder) trained here on Oxford-IIIT Pet photos to label every pixel as pet, "
         "background or the border between them; its IoU on the test photos is below.",
     },
     "style": {

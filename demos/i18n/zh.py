@@ -83,7 +83,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_pet": "这张照片里**没有找到宠物**（模型认为其中 {share}% 是宠物）。",
         "unsure": "**不确定**：模型可能找到了宠物，但把握不大（该区域占照片的 {share}%，"
         "平均宠物概率为 {p}）。它只认识猫和狗。",
-        "summary": "一个编码器-解码器网络（在 ImageNet 上训练过的 Darknet 编码器加 UNet 式解码器），"
+        "summary": "一个编码器-解码器网络（在 ImageNet 上训练过的 EfficientNet-Lite0 编码器加 UNet "
+        "式解码器），"
         "在本项目中用 Oxford-IIIT Pet 照片训练，把每个像素标为宠物、背景或两者之间的边界；"
         "它在测试照片上的 IoU 见下方。",
     },

@@ -1,14 +1,16 @@
 """Pet segmentation: an encoder-decoder trained on Oxford-IIIT Pet trimaps (pet / background /
-border), its encoder initialised from an ImageNet-trained Darknet tiny."""
+border), its encoder initialised from an ImageNet-trained EfficientNet-Lite0 (variant "default")
+or Darknet tiny (variant "darknet"). The tab's default model is the converted DeepLabV3-
+MobileNetV2 (models/pets/deeplab.py), which has its own loader."""
 
 from models.common.spec import Figure, Metric, ModelSpec
 from models.pets.net import Config, PetNet
 
 SPEC = ModelSpec(
     name="pets",
-    architecture="UNet-style encoder-decoder: Darknet tiny encoder (ImageNet-pretrained, 15 "
-    "conv layers to 1/16), transposed-conv decoder with skip connections at 1/8, 1/4, 1/2; "
-    "3 classes (pet, background, border), 1.45 M parameters",
+    architecture="UNet-style encoder-decoder: EfficientNet-Lite0 encoder (ImageNet-pretrained, "
+    "to 1/32), transposed-conv decoder with skip connections at 1/16, 1/8, 1/4, logits at 1/4 "
+    "upsampled; 3 classes (pet, background, border), 3.99 M parameters",
     training_data="Oxford-IIIT Pet subset: 450 of its 514 trainval photos (64 held out for "
     "validation), mostly Abyssinian, Bengal and American bulldog; random resized crops, flips, "
     "rotation, colour jitter",
@@ -20,4 +22,6 @@ SPEC = ModelSpec(
     ),
     curves=("train_loss", "val_iou"),
     figures=(Figure("samples.png", "Test photos: truth (green outline) and prediction"),),
+    variants=("default", "darknet"),
+    train_command="python -m models.train pets --threads 1",
 )

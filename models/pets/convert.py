@@ -30,9 +30,13 @@ LICENCE = "Apache-2.0 (google-coral/test_data); DeepLab (Chen et al. 2017), Mobi
 
 
 def interpreter(path: Path):
+    import warnings
+
     from ai_edge_litert.interpreter import Interpreter
 
-    it = Interpreter(model_path=str(path), experimental_preserve_all_tensors=True)
+    with warnings.catch_warnings():  # (intermediate tensors are kept on purpose: the logits)
+        warnings.simplefilter("ignore", UserWarning)
+        it = Interpreter(model_path=str(path), experimental_preserve_all_tensors=True)
     it.allocate_tensors()
     return it
 
@@ -94,7 +98,7 @@ def tflite_run(it, photo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def torch_run(net: DeepLabV3MobileNetV2, photo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The net's logits at 1/16 and its arg-max upsampled as TF does (align_corners)."""
-    x = torch.from_numpy(photo).permute(2, 0, 1)[None].float() / 255
+    x = torch.from_numpy(photo.copy()).permute(2, 0, 1)[None].float() / 255
     with torch.inference_mode():
         logits = net(x)
         up = torch.nn.functional.interpolate(

@@ -42,10 +42,10 @@ STRIDE = STRIDES["darknet"]
 @dataclass
 class Config(NetConfig):
     decoder: tuple[int, int, int] = (96, 64, 32)  # channels of the decoder at 1/8, 1/4, 1/2
-    skip: tuple[int, int, int] = (64, 32, 32)  # encoder features squeezed to these (1x1 conv)
+    skip: tuple[int, int, int] = (64, 32, 24)  # encoder features squeezed to these (1x1 conv)
     image_size: int = 224  # long side the photo is resized to before the net (predict)
     input_range: str = "0-1"  # RGB in [0, 1] in; the net applies its encoder's preprocessing
-    encoder: str = "darknet"  # one of ENCODERS
+    encoder: str = "efficientnet_lite0"  # one of ENCODERS
 
 
 class Up(nn.Module):

@@ -1,17 +1,15 @@
 """Train the pet segmentation net on the Oxford-IIIT Pet trimaps (trainval split).
 
-    python -m models.train pets --threads 2          # pet IoU: see CARD.md
-    python -m models.train pets --threads 2 --resume # continue an interrupted run
+    python -m models.train pets --threads 1          # EfficientNet-Lite0 encoder: see CARD.md
+    python -m models.train pets --threads 1 --resume # continue an interrupted run
+    python -m models.train pets --variant darknet --epochs 14 --config encoder=darknet,skip=64/32/32
 
 The photos are read with torchvision from --data-dir (`<data-dir>/oxford-iiit-pet`) and decoded
 once into --cache-dir. A fixed, seeded pick of VAL_SIZE trainval photos is held out to choose
 the epoch whose weights ship (best validation pet IoU); the test split is only touched by
-evaluate.py. The encoder starts from ImageNet weights (--encoder-weights): Darknet tiny, or with
-`--config encoder=efficientnet_lite0` EfficientNet-Lite0; its first blocks stay frozen (generic
-edge filters, and the costliest to train at full size).
-
-    python -m models.train pets --threads 2 --variant effnet --epochs 30 \
-        --config encoder=efficientnet_lite0,skip=64/32/24
+evaluate.py. The encoder starts from ImageNet weights (--encoder-weights): EfficientNet-Lite0,
+or with `--config encoder=darknet` Darknet tiny; its first blocks stay frozen (generic edge
+filters, and the costliest to train at full size).
 """
 
 import hashlib
@@ -53,7 +51,8 @@ HYP = {
     "split_seed": 0,  # fixed, so runs with other seeds are compared on the same photos
     "crop": 160,  # training crops are crop x crop pixels
     "encoder_lr": 0.3,  # the pretrained encoder learns at this fraction of --lr
-    "freeze": 2,  # first blocks of the encoder kept as trained on ImageNet (see frozen())
+    # first blocks of the encoder kept as trained on ImageNet (see frozen()), per encoder
+    "freeze": {"efficientnet_lite0": 6, "darknet": 2},
     "weight_decay": 1e-4,  # AdamW
     "warmup": 0.1,  # fraction of steps the one-cycle schedule spends warming up
     "dice_weight": 1.0,  # loss = cross-entropy (3 classes) + dice_weight * Dice (pet)
@@ -150,7 +149,7 @@ def frozen(net: PetNet, n: int) -> list[nn.Module]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = base_parser("pets", epochs=30, lr=2e-3, batch_size=16, config=Config)
+    parser = base_parser("pets", epochs=6, lr=2e-3, batch_size=16, config=Config)
     parser.add_argument("--cache-dir", type=Path, default=Path("checkpoints"))
     parser.add_argument(
         "--encoder-weights",
@@ -160,9 +159,14 @@ def main(argv: list[str] | None = None) -> None:
         f"{ENCODER_FILE} if present; none: random initialisation",
     )
     parser.add_argument(
-        "--freeze", type=int, default=HYP["freeze"], help="encoder blocks kept as on ImageNet"
+        "--freeze",
+        type=int,
+        default=None,
+        help="encoder blocks kept as on ImageNet (default: HYP's for the encoder)",
     )
     args = parser.parse_args(argv)
+    if args.freeze is None:
+        args.freeze = HYP["freeze"][args.config.encoder]
     _, device = start_training(args)
 
     pairs = cached_pairs(args.data_dir, "trainval", args.cache_dir, args.download)
