@@ -36,6 +36,7 @@ MODELS = [
     (t("cyclegan.default"), DEFAULT),
 ]
 DIRECTIONS = [(t(f"cyclegan.{name}"), name) for name in SPEC.variants]  # API: apple2orange, ...
+FIRST_DIRECTION = "horse2zebra"  # the tab opens on its strongest generator (GAN Compression's)
 ONE_WAY, ROUND_TRIP = "one way", "round trip"  # what the tab shows
 SHOWN = [(t("cyclegan.one_way"), ONE_WAY), (t("cyclegan.round_trip"), ROUND_TRIP)]
 
@@ -121,7 +122,7 @@ def build() -> None:
             image = image_upload(
                 label=t("cyclegan.image"), sources=["upload", "clipboard"], height=320
             )
-            direction = gr.Radio(DIRECTIONS, value=SPEC.variants[0], label=t("cyclegan.direction"))
+            direction = gr.Radio(DIRECTIONS, value=FIRST_DIRECTION, label=t("cyclegan.direction"))
             examples = gr.Examples(EXAMPLES, inputs=image, label=t("cyclegan.examples"))
             model = gr.Radio(MODELS, value=DEFAULT, label=t("common.model"))
             shown = gr.Radio(SHOWN, value=ONE_WAY, label=t("cyclegan.show"))

