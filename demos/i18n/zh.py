@@ -496,10 +496,10 @@ MESSAGES: dict[str, str] = {
     "句子摘要就是这句话本身。",
     "Unknown method {method}: use trained, textrank, lead or pretrained.": "未知的方法 {method}："
     "请使用 trained、textrank、lead 或 pretrained。",
+    "ROUGE compared the first {limit:,} words or characters of the summary and of the reference "
+    "only.": "ROUGE 只比较了摘要和参考摘要各自的前 {limit:,} 个词或字。",
     "The reference has {n:,} characters; ROUGE used only the first {limit:,}.": "参考摘要共有 "
     "{n:,} 个字符，ROUGE 只用了前 {limit:,} 个。",
     "The pretrained model reads only the first {limit} of the text's {n:,} tokens; the rest was "
     "not summarized.": "预训练模型只读取文本 {n:,} 个词元中的前 {limit} 个；其余部分没有做摘要。",
 }
-    "ROUGE compared the first {limit:,} words or characters of the summary and of the reference "
-    "only.": "ROUGE 只比较了摘要和参考摘要各自的前 {limit:,} 个词或字。",
