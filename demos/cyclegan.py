@@ -1,10 +1,7 @@
 """CycleGAN tab: upload a photo, pick a direction (apple -> orange, horse -> zebra, ...) and get
 it translated beside the input; "round trip" also translates it back."""
 
-from pathlib import Path
-
 import gradio as gr
-import skimage
 
 from demos.common import (
     MODEL_CALLS,
@@ -19,6 +16,7 @@ from demos.i18n import localize, t
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput
+from models.common.samples import sample
 from models.cyclegan import SPEC, compressed, hub
 from models.cyclegan import predict as cyclegan
 from models.cyclegan.data import check_direction, reverse
@@ -40,10 +38,9 @@ FIRST_DIRECTION = "horse2zebra"  # the tab opens on its strongest generator (GAN
 ONE_WAY, ROUND_TRIP = "one way", "round trip"  # what the tab shows
 SHOWN = [(t("cyclegan.one_way"), ONE_WAY), (t("cyclegan.round_trip"), ROUND_TRIP)]
 
-# Sample photos that scikit-image ships in its wheel (no download). None shows an apple or a
-# horse: they show what the nets do to other scenes (the orange tabby, the coffee's colours).
-SAMPLES = Path(skimage.data.__file__).parent
-EXAMPLES = [str(SAMPLES / name) for name in ("chelsea.png", "coffee.png", "astronaut.png")]
+# Sample photos shipped with the app (models/common/samples). None shows an apple or a horse:
+# they show what the nets do to other scenes (the orange tabby, the coffee's colours).
+EXAMPLES = [str(sample(name)) for name in ("chelsea", "coffee", "astronaut")]
 
 
 def resolve(model: str, direction: str) -> str:

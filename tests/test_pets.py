@@ -194,13 +194,12 @@ def test_shipped_weights_beat_floor_on_test_sample(fresh_cache):
     assert result["pet_iou"] > 0.70, result  # the full test split: see CARD.md
 
 
-@pytest.mark.skipif(not SPEC.weights_path().is_file(), reason="no shipped pets weights")
 def test_photo_without_a_pet_gives_a_near_empty_mask_and_no_error(fresh_cache):
-    import skimage
+    from models.common.samples import sample
 
-    result = predict.segment(skimage.data.coffee())
+    result = predict.segment(sample("coffee"))
     assert result.pet_share < 0.15
-    cat = predict.segment(skimage.data.chelsea())
+    cat = predict.segment(sample("chelsea"))
     assert cat.pet_share > 0.2
 
 

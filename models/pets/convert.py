@@ -130,12 +130,13 @@ def parity(net: DeepLabV3MobileNetV2, tflite: Path, photos: list[np.ndarray]) ->
 
 
 def test_photos() -> list[np.ndarray]:
-    """scikit-image's chelsea (a cat), astronaut and coffee, resized to 513 x 513."""
-    import skimage
+    """The sample photos chelsea (a cat), astronaut and coffee, resized to 513 x 513."""
     from PIL import Image
 
-    images = (skimage.data.chelsea(), skimage.data.astronaut(), skimage.data.coffee())
-    return [np.asarray(Image.fromarray(a).convert("RGB").resize((SIDE, SIDE))) for a in images]
+    from models.common.samples import sample
+
+    names = ("chelsea", "astronaut", "coffee")
+    return [np.asarray(Image.open(sample(n)).convert("RGB").resize((SIDE, SIDE))) for n in names]
 
 
 def main(argv: list[str] | None = None) -> None:
