@@ -12,6 +12,7 @@ import importlib.util
 import json
 import re
 import shutil
+import sys
 import threading
 import time
 import types
@@ -27,7 +28,7 @@ from safetensors.torch import load_file, save_file
 
 import app
 from models import MODELS
-from models.common import hub
+from models.common import hub, loading
 from models.common.paths import ROOT
 from tests.conftest import upload_folder
 from tests.test_properties import (
@@ -285,13 +286,20 @@ def test_a_hub_download_that_fails_gives_the_message(error, monkeypatch, hub_sta
 
 
 def injected_fault(monkeypatch, name: str) -> str:
-    """Make models.<name>.predict.get_model raise a RuntimeError; its text."""
+    """Make every model load of tab `name` raise a RuntimeError (each goes through load_once
+    under a key "<name>/...", whichever module loads it); its text."""
     text = f"injected fault in {name}"
+    real = loading.load_once
 
-    def get_model(*args, **kwargs):
-        raise RuntimeError(text)
+    def load_once(key: str, factory):
+        if key.startswith(f"{name}/"):
+            raise RuntimeError(text)
+        return real(key, factory)
 
-    monkeypatch.setattr(importlib.import_module(f"models.{name}.predict"), "get_model", get_model)
+    importlib.import_module(f"models.{name}.predict")
+    for module in list(sys.modules.values()):  # every module holding it by name, too
+        if getattr(module, "load_once", None) is real:
+            monkeypatch.setattr(module, "load_once", load_once)
     return text
 
 
