@@ -13,8 +13,6 @@ request compares at most MAX_TOKENS tokens of each side (1,000 x 1,000: about 0.
 import re
 from functools import cache
 
-from rouge_score import rouge_scorer, tokenizers
-
 KEYS = ("rouge1", "rouge2", "rougeL")
 MAX_TOKENS = 1_000  # of the summary and of the reference, each (see above)
 _DROP = re.compile(r"[\W_]", re.UNICODE)  # punctuation, symbols, spaces
@@ -25,30 +23,39 @@ def zh_units(text: str) -> list[str]:
     return [c for c in text if not _DROP.match(c)]
 
 
-class ChineseCharacters(tokenizers.Tokenizer):
+# rouge-score is imported on first use: it imports nltk, and nltk scipy (2 s of the app's start)
+
+
+class ChineseCharacters:
+    """A rouge-score tokenizer (it needs only `tokenize`)."""
+
     def tokenize(self, text: str) -> list[str]:
         return zh_units(text)
 
 
-class FirstTokens(tokenizers.Tokenizer):
+class FirstTokens:
     """Another tokenizer's first MAX_TOKENS tokens."""
 
-    def __init__(self, inner: tokenizers.Tokenizer):
+    def __init__(self, inner):
         self.inner = inner
 
     def tokenize(self, text: str) -> list[str]:
         return self.inner.tokenize(text)[:MAX_TOKENS]
 
 
-def tokenizer(lang: str) -> tokenizers.Tokenizer:
+def tokenizer(lang: str):
     """What ROUGE compares in `lang` ("zh" or "en"), uncut."""
     if lang == "zh":
         return ChineseCharacters()
+    from rouge_score import tokenizers
+
     return tokenizers.DefaultTokenizer(use_stemmer=True)
 
 
 @cache
-def _scorer(lang: str) -> rouge_scorer.RougeScorer:
+def _scorer(lang: str):
+    from rouge_score import rouge_scorer
+
     return rouge_scorer.RougeScorer(list(KEYS), tokenizer=FirstTokens(tokenizer(lang)))
 
 
@@ -67,6 +74,8 @@ def is_cut(text: str, lang: str) -> bool:
 def rouge_n_tokens(candidate: list[str], reference: list[str]) -> dict[str, float]:
     """ROUGE-1/2 F1 of two token lists (the training oracle adds sentences one at a time and
     scores each try, already tokenized: rouge-score's n-gram scoring without its tokenizer)."""
+    from rouge_score import rouge_scorer
+
     return {
         f"rouge{n}": rouge_scorer._score_ngrams(
             rouge_scorer._create_ngrams(reference, n), rouge_scorer._create_ngrams(candidate, n)
