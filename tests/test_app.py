@@ -314,6 +314,7 @@ def test_uploads_and_outputs_are_deleted_from_the_servers_cache_once_old(tmp_pat
     blocks = app.build_app(delete_cache=(1, 1))
     port = free_port()
     blocks.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH)
+
     def cached() -> set[Path]:
         return {Path(f) for files in blocks.temp_file_sets for f in files}
 
