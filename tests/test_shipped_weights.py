@@ -24,6 +24,27 @@ def test_every_declared_weights_file_is_shipped_and_loads_strictly(name, variant
     assert tensors and all(torch.isfinite(t).all() for t in tensors if t.is_floating_point())
 
 
+def converted_nets() -> dict:
+    """The pretrained networks converted once into this project's modules (the defaults of
+    the style, CycleGAN and pets tabs), each as its loader."""
+    from models.cyclegan import compressed
+    from models.pets import deeplab
+    from models.style import pretrained
+
+    nets = {f"style/{stem}": (lambda s=stem: pretrained.load(s)) for stem in pretrained.BUILDERS}
+    return {**nets, "cyclegan/compressed": compressed.load, "pets/deeplab": deeplab.load}
+
+
+CONVERTED = converted_nets()
+
+
+@pytest.mark.parametrize("name", CONVERTED)
+def test_every_converted_pretrained_net_is_shipped_and_loads_strictly(name):
+    net = CONVERTED[name]()
+    tensors = [*net.parameters(), *net.buffers()]
+    assert tensors and all(torch.isfinite(t).all() for t in tensors if t.is_floating_point())
+
+
 @pytest.mark.parametrize("name", MODELS)
 def test_every_model_ships_its_measured_headline_figure(name):
     spec = get_spec(name)
