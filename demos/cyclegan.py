@@ -100,14 +100,14 @@ def show(image: dict | None, direction: str, model: str = DEFAULT, shown: str = 
     """The tab's one event: the translation, the way back when asked, and any notice."""
     if image is None:
         return None, None, ""
+    back = None
     try:
         there = translation(uploaded_path(image), direction, model)
+        if shown == ROUND_TRIP:  # (the way back may need another Hub file: the same notice)
+            back = translation(there.image, reverse(direction), back_model(model)).image
     except HubUnavailable as err:
         gr.Warning(localize(err.args[0]))
         return None, None, localize(err.args[0])
-    back = None
-    if shown == ROUND_TRIP:
-        back = translation(there.image, reverse(direction), back_model(model)).image
     notice = localize(there.notice) if there.notice else ""
     return there.image, back, notice
 

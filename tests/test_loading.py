@@ -281,3 +281,29 @@ def test_probe_is_bounded_in_time_even_when_dns_hangs(monkeypatch):
     t0 = time.perf_counter()
     assert hub.hub_reachable(timeout=0.5) is False
     assert time.perf_counter() - t0 < 3.0  # well before the lookup's 5 s
+
+
+@pytest.mark.parametrize(
+    "module, call",
+    [
+        ("models.pets.hub", lambda m: m.get_model()),
+        ("models.cyclegan.hub", lambda m: m.get_model("horse2zebra")),
+        ("models.style.hub", lambda m: m.get_vgg("vgg19")),
+    ],
+)
+def test_a_download_under_way_is_said_as_such_by_every_tabs_hub_wrapper(
+    module, call, fresh_hub, monkeypatch
+):
+    """The tabs' own offline messages must not hide it: the network is up, the file coming."""
+    import importlib
+
+    hub_module = importlib.import_module(module)
+    monkeypatch.delenv(hub_module.__dict__.get("LOCAL_ENV", "GALLERY_NO_SUCH_ENV"), raising=False)
+    monkeypatch.delenv("GALLERY_PERCEPTUAL_VGG", raising=False)
+
+    def downloading(key, model_id, from_pretrained):
+        raise hub._downloading(model_id)
+
+    monkeypatch.setattr(hub_module, "get_pretrained", downloading)
+    with pytest.raises(hub.HubDownloading, match="being downloaded"):
+        call(hub_module)

@@ -25,7 +25,7 @@ import torch
 
 from models.common.device import inference_dtype, model_device
 from models.common.errors import InputError, Message
-from models.common.hub import HubUnavailable, get_pretrained
+from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
 from models.common.images import ImageInput
 from models.common.loading import load_once
 from models.cyclegan.data import check_direction
@@ -134,6 +134,8 @@ def get_model(direction: str) -> Generator:
         return load_once(f"cyclegan/local/{path.resolve()}", lambda: on_device(load_file(path)))
     try:
         return get_pretrained(f"cyclegan/hub/{direction}", direction, from_pretrained)
+    except HubDownloading:
+        raise  # (started: its own message, to try again shortly)
     except HubUnavailable as err:
         raise HubUnavailable(
             Message(

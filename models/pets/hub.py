@@ -16,7 +16,7 @@ import torch
 
 from models.common.device import model_device
 from models.common.errors import Message
-from models.common.hub import HubUnavailable, get_pretrained
+from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
 from models.common.images import ImageInput
 from models.pets.predict import Segmentation, from_logits, load_photo
 
@@ -60,6 +60,8 @@ def from_pretrained(model_id: str, local_only: bool):
 def get_model():
     try:
         return get_pretrained(f"pets/hub/{MODEL_ID}", MODEL_ID, from_pretrained)
+    except HubDownloading:
+        raise  # (started: its own message, to try again shortly)
     except HubUnavailable as err:
         raise HubUnavailable(
             Message(

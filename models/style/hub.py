@@ -14,7 +14,7 @@ import torch
 
 from models.common.device import model_device
 from models.common.errors import Message
-from models.common.hub import HubUnavailable, get_pretrained
+from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
 from models.style.perceptual import Perceptual, from_file, vgg
 
 VGG_ENV = "GALLERY_PERCEPTUAL_VGG"  # a local VGG state_dict file (its name says 16 or 19)
@@ -58,6 +58,8 @@ def get_vgg(name: str) -> Perceptual:
         return from_file(local, name).to(model_device())
     try:
         return get_pretrained(f"style/hub/{name}", MODEL_IDS[name], from_pretrained)
+    except HubDownloading:
+        raise  # (started: its own message, to try again shortly)
     except HubUnavailable as err:
         raise HubUnavailable(
             Message(
