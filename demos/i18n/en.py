@@ -7,8 +7,9 @@ the models raise (models.common.errors.Message) are English already: zh.MESSAGES
 STRINGS: dict[str, dict[str, str]] = {
     "app": {
         "title": "PyTorch demo gallery",
-        "intro": "Deep-learning demos, each backed by a PyTorch model this project trains and "
-        "ships. Open 'About this model' in any tab to see how. 中文界面：页脚的 Settings "
+        "intro": "Deep-learning demos, each backed by PyTorch models this project ships, trained "
+        "here or converted from licensed pretrained weights, all working offline. Open 'About "
+        "this model' in any tab to see how. 中文界面：页脚的 Settings "
         "(设置) 里选择 Language → 中文。",
     },
     "common": {

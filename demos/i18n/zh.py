@@ -4,8 +4,8 @@ the models raise, keyed by their template (as gettext keys by message id)."""
 STRINGS: dict[str, dict[str, str]] = {
     "app": {
         "title": "PyTorch 深度学习演示馆",
-        "intro": "每个演示都由本项目自己训练并随仓库发布的 PyTorch 模型驱动。在任一标签页打开"
-        "“关于这个模型”，可以看到它是怎样训练的。界面语言跟随浏览器；也可以在页脚的“设置"
+        "intro": "每个演示都由随仓库发布的 PyTorch 模型驱动：本项目自己训练的，或由有许可的预训练"
+        "权重转换而来的，全部可离线运行。在任一标签页打开“关于这个模型”，可以看到它的来历。界面语言跟随浏览器；也可以在页脚的“设置"
         "（Settings）”里切换语言。",
     },
     "common": {
