@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from benchmarks import timed
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -48,16 +50,6 @@ def cold_start(port: int = 7899, timeout: float = 120) -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentiles(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), float(np.percentile(times, 95))
 
 
 def main() -> None:
@@ -109,7 +101,7 @@ def main() -> None:
         ("translate greedy", lambda: translate(TEN_WORDS, "en-zh", beam=1)),
         ("translate beam 4", lambda: translate(TEN_WORDS, "en-zh", beam=4)),
     ):
-        p50, p95 = percentiles(fn, args.runs)
+        p50, p95 = timed(fn, args.runs)
         print(f"latency {name:10s} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   ({args.runs} runs)")
 
     from models.common.paths import data_dir

@@ -10,30 +10,19 @@ photo as the tab does (predict, the mask and the overlay), after one warm-up run
 import argparse
 import dataclasses
 import functools
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import torch
+
+from benchmarks import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DEEPLAB_SIDES = (513, 385, 321, 257)  # 16k + 1: the sizes the TF graph's padding expects
-
-
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    """p50 and p95 in ms of `runs` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - t))
-    return statistics.median(times), float(np.percentile(times, 95))
 
 
 def options() -> dict[str, tuple[Callable[[], object], Callable[[object], object]]]:

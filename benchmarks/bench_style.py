@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from benchmarks import timed
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -30,17 +32,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise OSError("no VmRSS in /proc/self/status")
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    """p50 and p95 in ms of `runs` calls of fn (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - t))
-    return statistics.median(times), float(np.percentile(times, 95))
 
 
 def bench_pretrained(photo, painting, runs: int) -> None:
