@@ -278,9 +278,16 @@ def test_uploading_a_photo_and_picking_a_style_shows_the_stylised_image(page):
     panel.locator("input[type=file]").first.set_input_files(STYLE_EXAMPLES[0])
     output = panel.locator("#style-output img[src*='gradio_api/file']")
     output.wait_for(timeout=30_000)
+    made_by = panel.locator("#style-made-by")
+    expect(made_by).to_contain_text("multi-style network", timeout=30_000)  # the default
     first = output.get_attribute("src")
-    panel.get_by_label("Mosaic", exact=True).check()
+    panel.locator("#style-gallery button:has(img)").nth(2).click()  # a pretrained thumbnail
     expect(output).not_to_have_attribute("src", first, timeout=30_000)
+    expect(made_by).to_contain_text("Style 3", timeout=30_000)
+    second = output.get_attribute("src")
+    panel.get_by_label("Mosaic", exact=True).check()
+    expect(output).not_to_have_attribute("src", second, timeout=30_000)
+    expect(made_by).to_contain_text("trained here", timeout=30_000)
     assert panel.get_by_text("Error", exact=True).count() == 0
 
 
