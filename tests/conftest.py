@@ -118,3 +118,25 @@ def app_url():
     )
     yield f"http://127.0.0.1:{port}/"
     blocks.close()
+
+
+# Browser tests (tests/browser.py): one Chromium and one English page of the app per test module
+@pytest.fixture(scope="module")
+def browser(app_url):
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    from tests.browser import browser_page
+
+    with browser_page(browser, app_url) as page:
+        page.get_by_role("tab", name="Digits", exact=True).wait_for()
+        yield page

@@ -1,7 +1,5 @@
 """A person's view: Chromium (Debian's) driven by Playwright draws and uploads in the app."""
 
-import contextlib
-import os
 import re
 from pathlib import Path
 
@@ -10,82 +8,11 @@ from playwright.sync_api import expect
 
 from demos.cifar10 import EXAMPLES
 from models.cifar10 import hub
+from tests.browser import SCREENSHOT, active_panel, browser_page, draw, needs_chromium, shown_label
 from tests.conftest import hub_model_cached
 from tests.strokes import DIGIT_STROKES, render
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOT = os.environ.get("GALLERY_SCREENSHOT")  # e.g. docs/screenshot.png, to refresh it
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
-
-
-@pytest.fixture(scope="module")
-def browser(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@contextlib.contextmanager
-def browser_page(browser, url: str, locale: str = "en-US"):
-    """A page of the app in a fresh browser context whose language is `locale` (it sets
-    navigator.language and the Accept-Language of the page's requests)."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale=locale)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        yield page
-    finally:
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def page(browser, app_url):
-    with browser_page(browser, app_url) as page:
-        page.get_by_role("tab", name="Digits", exact=True).wait_for()
-        yield page
-
-
-def active_panel(page):
-    return page.locator("[role=tabpanel]:visible").first
-
-
-def draw(page, canvas, strokes, box=200):
-    """Drag the mouse along strokes (unit coordinates) inside the centred picture area."""
-    bounds = canvas.bounding_box()
-    cx, cy = bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2
-    left, top = cx - 0.35 * box, cy - 0.5 * box  # digit box: 0.7 wide, 1 tall
-    for stroke in strokes:
-        points = [(left + x * box, top + y * box) for x, y in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(x, y, steps=4)
-        page.mouse.up()
-
-
-def shown_label(panel, expected: str) -> str:
-    """The label output's top class once it reads `expected` (or whatever it reads at timeout).
-    The element is looked up afresh: a cleared output is re-created when a new result comes."""
-    label = panel.locator("[data-testid=label-output-value]").first
-    try:
-        expect(label).to_have_text(expected, timeout=20_000)
-    except AssertionError:
-        pass  # the caller's assert shows what it reads instead
-    return label.text_content(timeout=1_000).strip() if label.count() else "(no label)"
+pytestmark = needs_chromium
 
 
 def test_drawing_a_seven_on_the_sketchpad_shows_7(page):
