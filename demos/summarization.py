@@ -7,6 +7,8 @@ import gradio as gr
 from demos import i18n
 from demos.common import MODEL_CALLS, about_panel, endpoint, examples, gpu, user_errors
 from demos.i18n import localize, t
+from models.common.hub import HubUnavailable
+from models.common.text import normalize
 from models.summarization import SPEC
 from models.summarization import predict as summarization
 
@@ -35,6 +37,19 @@ EXAMPLES = [
         2,
     ],
 ]
+
+
+# gr.HighlightedText breaks its text anywhere (word-break: break-all), English words and its
+# "summary" badges too: English lines break between words (Chinese still between any two
+# characters), a word longer than the line (a link) breaks where it must.
+CSS = """
+#summarization-taken .textfield, #summarization-scores .textfield {
+    word-break: normal;
+    overflow-wrap: anywhere;
+}
+#summarization-taken .label { white-space: nowrap; }
+"""
+NOTHING = ("", "", None, None, "")  # summary, notices, highlights, scores, ROUGE: all empty
 
 
 def notices_of(notices: list[str]) -> str:
@@ -84,13 +99,26 @@ def rouge_table(result: summarization.Summary) -> str:
 @gpu
 @user_errors
 def summarize_ui(text: str, length: float, method: str, reference: str):
-    """Summary, notices, highlighted source, sentence scores, ROUGE."""
-    result = summarization.summarize_full(text, length, method, reference)
+    """Summary, notices, highlighted source, sentence scores, ROUGE. Without the Hub's model
+    (offline) the outputs are emptied, so nothing another method gave stays shown, and the
+    notices say why."""
+    try:
+        result = summarization.summarize_full(text, length, method, reference)
+    except HubUnavailable as err:
+        gr.Warning(localize(err.args[0]))
+        return "", notices_of([err.args[0]]), None, None, ""
     notes = notices_of(result.notices)
     if result.scores is None:
         extra = i18n.text("summarization.scores_trained_only")
         notes = "\n\n".join(filter(None, [notes, extra]))
     return result.text, notes, highlighted(result), shaded(result), rouge_table(result)
+
+
+def summarize_picked(text: str, length: float, method: str, reference: str):
+    """Another method picked: the text's summary by it, or, with no text yet, nothing."""
+    if not normalize(text):
+        return NOTHING
+    return summarize_ui(text, length, method, reference)
 
 
 @gpu
@@ -101,6 +129,7 @@ def summarize_api(text: str, length: float, method: str) -> str:
 
 
 def build() -> None:
+    gr.HTML(f"<style>{CSS}</style>")  # (app.py takes no CSS per tab)
     gr.Markdown(t("summarization.intro"))
     with gr.Row():
         with gr.Column():
@@ -159,5 +188,6 @@ def build() -> None:
         **MODEL_CALLS,
     )
     submit.click(summarize_ui, **ask)
+    method.input(summarize_picked, **ask, trigger_mode="always_last")
     samples.load_input_event.then(summarize_ui, **ask)
     endpoint(summarize_api, [text, length, method], output, api_name="summarize")

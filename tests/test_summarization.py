@@ -1,17 +1,15 @@
 """The summarization tab: sentence splitting, ROUGE, the oracle labels, length control, the
-net's chunks, training, the Hub option, quality on LCSTS val, bad input, the running app (HTTP
-and a real browser)."""
+net's chunks, training, the Hub option, quality on LCSTS val, bad input, the running app over
+HTTP (in a browser: test_browser_summarization.py)."""
 
 import math
 import re
-from pathlib import Path
 
 import pytest
 import torch
 
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
-from models.common.text import split_sentences
 from models.common.weights import save_weights
 from models.summarization import hub
 from models.summarization import predict as summarization
@@ -30,6 +28,7 @@ from models.summarization.data import (
 )
 from models.summarization.net import Config, build_net
 from models.summarization.rouge import rouge
+from models.summarization.sentences import SUBORDINATORS, split_sentences
 from tests.conftest import DATA, needs_data
 
 TINY = Config(buckets=512, d_model=16, heads=2, token_layers=1, sentence_layers=1, ff=32)
@@ -72,6 +71,105 @@ def test_sentences_split_in_chinese_and_english_with_quotes_and_ellipses():
         "It rained.",
     ]
     assert split_sentences("你好。 hello world. Yes.") == ["你好。", "hello world.", "Yes."]
+
+
+def test_titles_initials_and_acronyms_end_no_english_sentence():
+    # BBC News Summary, tech/023 and tech/371 (quoted)
+    tata = (
+        '"In this particular geography getting permission to dig the ground and lay the pipes '
+        'is a bit of a task," said Mr R. Sridharan, vice president of networks at Tata. "Heavy '
+        'traffic and the layout under the ground mean that digging is uniquely difficult," he '
+        "said."
+    )
+    assert split_sentences(tata) == [tata[: tata.index("Tata.") + 5], tata[tata.index('"Heavy') :]]
+    bush = (
+        "Many big brands have leveraged the opportunity, including Senator John Kerry and "
+        "President George W. Bush, said chief executive Sam Yagan. There are some distinct "
+        "advantages."
+    )
+    assert len(split_sentences(bush)) == 2
+    assert split_sentences(
+        "J. K. Rowling met Dr. Smith of the U.S. Navy, e.g. in May. It rained."
+    ) == [
+        "J. K. Rowling met Dr. Smith of the U.S. Navy, e.g. in May.",
+        "It rained.",
+    ]
+    assert split_sentences("(e.g. Mr. X) were there. It is No. 10. Then he left.") == [
+        "(e.g. Mr. X) were there.",
+        "It is No. 10.",
+        "Then he left.",
+    ]
+    # an acronym or initial before a word that starts sentences, or a line break, ends one
+    assert split_sentences("Sales fell in the U.S. The firm said so.") == [
+        "Sales fell in the U.S.",
+        "The firm said so.",
+    ]
+    assert split_sentences("It runs Mac OS X.\n\nOf course not.") == [
+        "It runs Mac OS X.",
+        "Of course not.",
+    ]
+
+
+def test_chinese_sentences_keep_their_speech_tag_and_dependent_clauses():
+    # LCSTS val and train (quoted)
+    quote = (
+        "“有了电子婚育证明，流动人口在外出时就无需再携带纸质证明，对流动人口来说非常方便。”王谦说。"
+    )
+    assert split_sentences("国家卫计委将全面推开流动人口电子婚育证明。" + quote) == [
+        "国家卫计委将全面推开流动人口电子婚育证明。",
+        quote,
+    ]
+    assert split_sentences("“你好！”她说。天黑了。") == ["“你好！”她说。", "天黑了。"]
+    joined = "调查显示，美国55岁以上的人群依然是买车的主力军；而18-24岁的年轻人中买车的人却在减少。"
+    assert split_sentences(joined) == [joined]  # 而 leans on the clause before
+    conditional = "如果明天下雨；我们就不去了。"
+    assert split_sentences(conditional) == [conditional]  # 如果 needs its main clause
+    both = "大家开心，我心里有底；如果你们觉得这事不怎么好玩，那我就堪忧了。"
+    assert split_sentences(both) == [
+        "大家开心，我心里有底；",
+        "如果你们觉得这事不怎么好玩，那我就堪忧了。",
+    ]
+    assert split_sentences("他说：“今天天气很好。”然后我们出门了。") == [
+        "他说：“今天天气很好。”",
+        "然后我们出门了。",
+    ]
+
+
+# LCSTS val: a post of seven sentences, and one of two with a conditional (quoted)
+SEVEN = (
+    "怎么去旅游呢？跟团？自由行？搭车穷游？统统OUT了！3年时间里，温州90后小伙仇乾阳畅游全球40多个"
+    "国家，每到一处不仅免收门票，还全程封道。小伙子说，举办马拉松的都是旅游城市，赛道往往从著名景点"
+    "经过，进出都不用收门票。"
+)
+CONDITIONAL = (
+    "网络权力寻租，让“租客”也露露脸才是重点。如果有偿删帖是见利忘义，那么，雇人删帖就是明知故犯。"
+)
+
+
+def test_a_chinese_paragraph_of_seven_sentences_gets_whole_sentences(tiny_summarizer):
+    assert len(split_sentences(SEVEN)) == 7 and len(SEVEN) <= summarization.COMPRESS_MAX_CHARS
+    for length in (0, 0.3):
+        summary = summarization.summarize(SEVEN, length)
+        chosen = [s for s in split_sentences(SEVEN) if s in summary]
+        assert summary == "".join(chosen)  # whole sentences, not a headline of clauses
+    headline = summarization.summarize(POST)  # three sentences: a short post, compressed
+    assert not headline.endswith("。") and headline not in split_sentences(POST)
+
+
+def test_a_headline_never_takes_a_subordinate_clause_without_its_main_clause():
+    parsed = parse(CONDITIONAL)
+    clauses = [CONDITIONAL[a:b] for a, b in summarization.pieces(parsed, "clauses")]
+    assert "如果有偿删帖是见利忘义，那么，雇人删帖就是明知故犯" in clauses
+    assert not any(c.startswith(SUBORDINATORS) and "，" not in c for c in clauses)
+    # the token scores favour the 如果 clause alone: the headline takes its main clause too
+    start = CONDITIONAL.index("如果")
+    scores = [1.0 if start <= a < start + 11 else 0.0 for a, _ in parsed.tokens]
+    spans = summarization.compress(parsed, scores, 11, "clauses")
+    assert [CONDITIONAL[a:b] for a, b in spans] == [
+        "如果有偿删帖是见利忘义，那么，雇人删帖就是明知故犯"
+    ]
+    late = parse("我们就不去了，如果明天下雨。")  # a conditional after its main clause
+    assert summarization.pieces(late, "clauses") == [(0, 13)]
 
 
 def test_parse_locates_sentences_and_tokens_in_the_text():
@@ -331,6 +429,17 @@ def test_pretrained_option_without_internet_says_so(monkeypatch, fresh_cache):
         summarization.summarize(POST, 0, "pretrained")
 
 
+def test_the_tab_offline_empties_every_output_and_says_why(monkeypatch, fresh_cache):
+    from demos import summarization as tab
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setitem(hub.HUB_MODELS, "en", "someone/not-a-cached-model")
+    text, notes, taken, scores, table = tab.summarize_ui(ARTICLE, 0, "pretrained", "profits")
+    assert (text, taken, scores, table) == ("", None, None, "")  # nothing left of another method
+    assert "needs internet access" in notes
+    assert tab.summarize_picked("  ", 0, "pretrained", "") == tab.NOTHING  # no text yet
+
+
 @needs_data("nlp", "summarization", "lcsts", "train.tsv")
 def test_train_dry_run_writes_loadable_weights_that_summarize(tmp_path, monkeypatch, fresh_cache):
     from models.common.weights import read_meta
@@ -394,51 +503,6 @@ def test_summarize_endpoint_answers_in_both_languages(client):
     assert re.search(r"[\u4e00-\u9fff]", chinese) and len(chinese) < len(POST)
     with pytest.raises(AppError, match="Paste a Chinese or English text"):
         client.predict("  ", 0, "trained", api_name="/summarize")
-
-
-@pytest.fixture(scope="module")
-def page(app_url):
-    from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, browser_page
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        with browser_page(browser, app_url) as page:
-            page.get_by_role("tab", name="Digits", exact=True).wait_for()
-            yield page
-        browser.close()
-
-
-def open_tab(page, name: str) -> None:
-    """Click a tab, through the "More tabs" menu when the tab bar has no room for it."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    if tab.count() and tab.is_visible():
-        tab.click()
-        return
-    page.get_by_role("button", name="More tabs").click()
-    page.locator(".overflow-dropdown button", has_text=name).click()
-
-
-def test_pasting_an_article_shows_its_summary_and_highlights(page):
-    from playwright.sync_api import expect
-
-    if not summarization.SPEC.weights_path().is_file():
-        pytest.skip("no shipped summarization weights yet")
-    open_tab(page, "Summarization")
-    panel = page.locator("[role=tabpanel]:visible").first
-    panel.get_by_placeholder("Paste a news article").fill(ARTICLE)
-    length = panel.locator("input[type=number]").first  # the length slider's number box
-    length.fill("2")
-    length.press("Tab")
-    panel.get_by_role("button", name="Summarize", exact=True).click()
-    output = panel.locator("#summarization-output textarea")
-    expect(output).to_have_value(re.compile(r"TimeWarner|Time Warner|Google"), timeout=30_000)
-    assert len(split_sentences(output.input_value())) == 2
-    expect(panel.locator("#summarization-taken")).to_contain_text("Quarterly profits")
-    assert panel.get_by_text("Error", exact=True).count() == 0
 
 
 # A BBC article as the data set has it: the title on the first line, no end mark, a blank line.

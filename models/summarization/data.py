@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.common.text import split_sentences
 from models.summarization.rouge import rouge_n_tokens, zh_units
+from models.summarization.sentences import sentence_spans, split_sentences
 from models.summarization.textrank import textrank_scores
 
 LCSTS = Path("nlp/summarization/lcsts")
@@ -63,14 +63,8 @@ class Parsed:
 
 
 def parse(text: str) -> Parsed:
-    """Sentences (models.common.text.split_sentences) and tokens, located in `text`."""
-    spans, pos = [], 0
-    for sentence in split_sentences(text):
-        start = text.find(sentence, pos)
-        if start < 0:  # (cannot happen: the splitter only strips) keep going from here
-            start = pos
-        spans.append((start, start + len(sentence)))
-        pos = start + len(sentence)
+    """Sentences (models.summarization.sentences) and tokens, located in `text`."""
+    spans = sentence_spans(text)
     tokens, owner = [], []
     for i, (a, b) in enumerate(spans):
         for m in _TOKEN.finditer(text, a, b):
