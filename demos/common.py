@@ -4,6 +4,7 @@ the one limit on model calls, the About panel."""
 import functools
 import inspect
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -15,12 +16,12 @@ import gradio as gr
 import pandas as pd
 from gradio.utils import get_upload_folder
 
-from demos.i18n import DEFAULT, FLAT, localize, t, text
+from demos.i18n import DEFAULT, FLAT, LANGUAGES, localize, request_language, t, text, zh
 from models.common.cards import (
-    evaluated_on,
     is_number,
     measured,
     read_metrics,
+    split_of,
     training_curves,
     weights_summary,
 )
@@ -28,7 +29,7 @@ from models.common.device import model_device
 from models.common.errors import InputError, ModelUnavailable
 from models.common.hub import HubUnavailable
 from models.common.paths import LOG
-from models.common.spec import Figure, ModelSpec
+from models.common.spec import FORMATS, Figure, ModelSpec
 
 try:  # Hugging Face ZeroGPU Spaces: run the call on a GPU slice; a no-op elsewhere
     import spaces
@@ -172,104 +173,253 @@ def _user_errors_per_step(fn: Callable) -> Callable:
     return wrapper
 
 
-def training_summary(meta: dict) -> str:
+def hub_fallback(cleared: Callable[[str], object]) -> Callable[[Callable], Callable]:
+    """For a tab's event that may run a pretrained (Hub) model: when that model cannot be had
+    (offline, still downloading), a warning says why and the event returns `cleared(message)`,
+    the tab's outputs emptied (no result of the model chosen before stays under this choice)
+    with the message in its notes. Not a gr.Error: that leaves a red "Error" badge on every
+    output. A generator function (a long job) yields `cleared(message)` as its last step.
+
+        @hub_fallback(lambda notice: (None, None, notice))
+        def show(image, model): ...
+    """
+
+    def notice(err: HubUnavailable) -> object:
+        message = localize(err.args[0])
+        gr.Warning(message)
+        return cleared(message)
+
+    def decorate(fn: Callable) -> Callable:
+        if inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def steps(*args, **kwargs):
+                try:
+                    yield from fn(*args, **kwargs)
+                except HubUnavailable as err:
+                    yield notice(err)
+
+            return steps
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except HubUnavailable as err:
+                return notice(err)
+
+        return wrapper
+
+    return decorate
+
+
+def fact_text(english: str, language: str) -> str:
+    """A model's own English (its SPEC, its metrics file) in `language` (zh.FACTS); as it is
+    where there is no translation."""
+    return zh.FACTS.get(english, english) if language == "zh" else english
+
+
+def hardware_text(hardware: str, language: str) -> str:
+    """'x86_64 CPU, 2 threads' (as models.common.training.hardware writes it) in `language`;
+    a GPU's name as it is."""
+    found = re.fullmatch(r"(.+) CPU, (\d+) threads(.*)", hardware)
+    if not found:
+        return hardware
+    cpu, n, rest = found.groups()
+    return text("about.cpu_threads", language, cpu=cpu, n=n) + rest
+
+
+def training_summary(meta: dict, language: str = DEFAULT) -> str:
     """'5 epochs, 1 min on <hardware> (torch x)' from a weights header, as far as it says."""
     train = meta.get("train") if isinstance(meta.get("train"), dict) else {}
     recipe = train.get("recipe") if isinstance(train.get("recipe"), dict) else {}
     parts = []
     for unit in ("epochs", "steps"):
         if is_number(recipe.get(unit)):
-            parts.append(f"{recipe[unit]:g} {unit}")
+            parts.append(text(f"about.{unit}", language, n=recipe[unit]))
             break
     if is_number(train.get("train_time_s")):
-        parts.append(f"{train['train_time_s'] / 60:.0f} min")
-    summary = ", ".join(parts) or "training recipe not recorded"
+        parts.append(text("about.minutes", language, n=train["train_time_s"] / 60))
+    summary = text("about.comma", language).join(parts) or text("about.no_recipe", language)
     if train.get("hardware"):
-        summary += f" on {train['hardware']}"
-    return summary + (f" (torch {train['torch']})" if train.get("torch") else "")
+        hardware = hardware_text(str(train["hardware"]), language)
+        summary = text("about.on_hardware", language, training=summary, hardware=hardware)
+    if train.get("torch"):
+        summary = text("about.with_torch", language, training=summary, version=train["torch"])
+    return summary
 
 
-def about_facts(spec: ModelSpec) -> list[str]:
-    """The facts of the About panel, one line each (Gradio translates one key per text, so each
-    line holds one: its heading); a broken or missing file is named, the app still builds."""
+def measured_text(spec: ModelSpec, language: str = DEFAULT) -> str:
+    """'**99.59%** accuracy on MNIST test (10,000 examples)', or why nothing can be shown."""
+    metrics, note = read_metrics(spec)
+    shown = []
+    for metric, value in measured(spec, metrics):
+        figure = metric.show(value)
+        if metric.format == "loss":  # (its "lower is better" in the reader's language)
+            figure = text("about.lower_is_better", language, value=FORMATS["number"](value))
+        shown.append(f"**{figure}** {fact_text(metric.label, language)}")
+    if not shown:
+        if note:
+            return localize(note, language)
+        return text("about.no_known_metrics", language, command=f"{spec.evaluate} --write")
+    result = text("about.comma", language).join(shown)
+    split, n = split_of(metrics)
+    if split:
+        result = text("about.on_split", language, figures=result, split=fact_text(split, language))
+    if n is not None:
+        result = text("about.examples", language, text=result, n=n)
+    return result
+
+
+def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
+    """The facts of the About panel, one line each, in `language`. Without one (as built at
+    start) each line's heading is a translation key (Gradio translates one key per text) and
+    the rest English. A broken or missing file is named, the app still builds."""
+    lang = language or DEFAULT
     try:
         summaries = {v: weights_summary(spec.weights_path(v)) for v in spec.variants}
     except ModelUnavailable as err:
-        return [f"**The {err}.** Train it again with `{spec.train}`."]
+        error = localize(err.args[0], lang)
+        return [text("about.weights_broken", lang, error=error, command=spec.train)]
     missing = [v for v, summary in summaries.items() if not summary]
     if missing:
         path = spec.weights_path(missing[0])
-        return [f"**The weights file `{path}` is missing.** Train it with `{spec.train}`."]
+        return [text("about.weights_missing", lang, path=path, command=spec.train)]
     params = sum(summary["params"] for summary in summaries.values())
     if len(summaries) == 1:
-        training = training_summary(next(iter(summaries.values())))
+        training = training_summary(next(iter(summaries.values())), lang)
     else:
-        training = "; ".join(f"`{v}` {training_summary(s)}" for v, s in summaries.items())
-    metrics, note = read_metrics(spec)
-    figures = measured(spec, metrics)
-    if figures:
-        result = ", ".join(figures) + evaluated_on(metrics)
-    else:
-        result = (
-            note
-            or f"the metrics file names none of this model's metrics: run `{spec.evaluate} --write`"
+        training = text("about.semicolon", lang).join(
+            f"`{v}` {training_summary(s, lang)}" for v, s in summaries.items()
         )
+    device = model_device().type
+    device_key = f"about.device_{device}"
+    facts = {
+        "architecture": fact_text(spec.architecture, lang),
+        "parameters": f"{params:,}",
+        "training_data": fact_text(spec.training_data, lang),
+        "training": training,
+        "measured": measured_text(spec, lang),
+        "runs_on": text(device_key, lang) if device_key in FLAT[DEFAULT] else device,
+        "reproduce": f"`{fact_text(spec.train, lang)}`; `{spec.evaluate}`",
+    }
     return [
-        f"**{t('common.architecture')}:** {spec.architecture}",
-        f"**{t('common.parameters')}:** {params:,}",
-        f"**{t('common.training_data')}:** {spec.training_data}",
-        f"**{t('common.training')}:** {training}",
-        f"**{t('common.measured')}:** {result}",
-        f"**{t('common.runs_on')}:** {model_device().type}",
-        f"**{t('common.reproduce')}:** `{spec.train}`; `{spec.evaluate}`",
+        text("about.fact", lang, heading=heading(f"common.{name}", language), value=value)
+        for name, value in facts.items()
     ]
+
+
+def heading(key: str, language: str | None) -> str:
+    """A heading's translation key for the browser (language None), else its text."""
+    return str(t(key)) if language is None else text(key, language)
 
 
 def about_markdown(spec: ModelSpec) -> str:
     return "\n".join(about_facts(spec))
 
 
-def curve_title(name: str) -> str:
-    """A training log column's name for people ("val_acc" -> "validation accuracy")."""
+def curve_title(name: str, language: str | None = None) -> str:
+    """A training log column's name for people ("val_acc" -> "validation accuracy"): its
+    translation key (language None) or its text."""
     key = f"curves.{name}"
-    return t(key) if key in FLAT[DEFAULT] else name.replace("_", " ")
+    return heading(key, language) if key in FLAT[DEFAULT] else name.replace("_", " ")
 
 
-def figure_caption(figure: Figure) -> str:
+def figure_caption(figure: Figure, split: object, language: str | None = None) -> str:
+    """A figure's caption, with the split it shows when the metrics file names one."""
     key = f"figures.{figure.suffix}"
-    return t(key) if key in FLAT[DEFAULT] else figure.caption
+    if key in FLAT[DEFAULT]:
+        caption = heading(key, language)
+    else:  # (a key per caption would clash: two models' "samples.png" show different things)
+        caption = fact_text(figure.caption, language or DEFAULT)
+    if not isinstance(split, str):
+        return caption
+    split = fact_text(split, language or DEFAULT)
+    return text("about.split", language or DEFAULT, caption=caption, split=split)
 
 
 def about_panel(spec: ModelSpec) -> None:
-    """A collapsed "About this model" accordion: facts, the spec's training curves and figures."""
-    with gr.Accordion(t("common.about"), open=False):
+    """A collapsed "About this model" accordion: facts, the spec's training curves and figures.
+    Built at start with translation keys and English; what Gradio does not translate in the
+    browser (the facts' figures, the plots' axes, the figures' captions, made at start in each
+    language) is put in the reader's language when a page loads."""
+    with gr.Accordion(t("common.about"), open=False, elem_classes=["about-panel"]):
         if f"{spec.name}.summary" in FLAT[DEFAULT]:  # (every tab has one: tests/test_i18n.py)
             gr.Markdown(t(f"{spec.name}.summary"))
-        for fact in about_facts(spec):
-            gr.Markdown(fact)
+        facts = [gr.Markdown(fact) for fact in about_facts(spec)]
         rows = training_curves(spec)
+        plotted, several = [], False
         if rows:
             curves = pd.DataFrame(rows)
             several = curves["weights"].nunique() > 1  # one line per weights file
             with gr.Row():
                 for name in spec.curves:
                     if name in curves:
-                        gr.LinePlot(
+                        plot = gr.LinePlot(
                             curves.dropna(subset=[name]),
                             x="epoch",
                             y=name,
                             color="weights" if several else None,
                             title=curve_title(name),
+                            x_title=text("about.epoch", DEFAULT),
+                            y_title=curve_title(name, DEFAULT),
+                            color_title=text("about.weights", DEFAULT) if several else None,
                             height=220,
                         )
+                        plotted.append((name, plot))
         else:
             gr.Markdown(
                 f"_{t('common.no_curves')}_ (`{spec.artefact(spec.variants[0], LOG).name}`)"
             )
         split = read_metrics(spec)[0].get("split")
+        shown = []
         for figure in spec.figures:
             path = spec.artefact("default", figure.suffix)  # model-level, as its metrics
             if path.is_file():
-                caption = figure_caption(figure)
-                caption = f"{caption} ({split})" if isinstance(split, str) else caption
-                gr.Image(str(path), label=caption, interactive=False, height=360)
+                image = gr.Image(
+                    str(path), label=figure_caption(figure, split), interactive=False, height=360
+                )
+                shown.append((figure, image))
+
+    def texts(language: str) -> tuple[list[str], list[tuple[str, str, str | None]], list[str]]:
+        axes = [
+            (
+                text("about.epoch", language),
+                curve_title(name, language),
+                text("about.weights", language) if several else None,
+            )
+            for name, _ in plotted
+        ]
+        captions = [figure_caption(figure, split, language) for figure, _ in shown]
+        return about_facts(spec, language), axes, captions
+
+    in_language = {language: texts(language) for language in LANGUAGES}
+
+    def in_readers_language() -> list:
+        lines, axes, captions = in_language[request_language()]
+        return [
+            *(gr.Markdown(line) for line in lines),
+            *(gr.LinePlot(x_title=x, y_title=y, color_title=c) for x, y, c in axes),
+            *(gr.Image(label=caption) for caption in captions),
+        ]
+
+    outputs = [*facts, *(plot for _, plot in plotted), *(image for _, image in shown)]
+    on_page_load(in_readers_language, outputs)
+
+
+def on_page_load(fn: Callable, outputs: list) -> None:
+    """Run `fn` (no inputs; quick, it runs no model) whenever a page of the app loads: to put
+    text that the browser does not translate in the reader's language."""
+    # show_progress="hidden" alone still shows a timer on load events' outputs (Gradio 6.31):
+    # the progress goes to a State, which shows none
+    nowhere = gr.State()
+    gr.on(
+        None,
+        fn,
+        None,
+        outputs,
+        api_visibility="private",
+        show_progress="hidden",
+        show_progress_on=[nowhere],
+        queue=False,
+    )

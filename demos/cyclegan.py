@@ -8,13 +8,13 @@ from demos.common import (
     about_panel,
     endpoint,
     gpu,
+    hub_fallback,
     image_upload,
     uploaded_path,
     user_errors,
 )
 from demos.i18n import localize, t
 from models.common.errors import InputError
-from models.common.hub import HubUnavailable
 from models.common.images import ImageInput
 from models.common.samples import sample
 from models.cyclegan import SPEC, compressed, hub
@@ -96,18 +96,15 @@ def round_trip(image: dict | None, direction: str, model: str = DEFAULT):
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: (None, None, notice))
 def show(image: dict | None, direction: str, model: str = DEFAULT, shown: str = ONE_WAY):
     """The tab's one event: the translation, the way back when asked, and any notice."""
     if image is None:
         return None, None, ""
+    there = translation(uploaded_path(image), direction, model)
     back = None
-    try:
-        there = translation(uploaded_path(image), direction, model)
-        if shown == ROUND_TRIP:  # (the way back may need another Hub file: the same notice)
-            back = translation(there.image, reverse(direction), back_model(model)).image
-    except HubUnavailable as err:
-        gr.Warning(localize(err.args[0]))
-        return None, None, localize(err.args[0])
+    if shown == ROUND_TRIP:  # (the way back may need another Hub file: the same notice)
+        back = translation(there.image, reverse(direction), back_model(model)).image
     notice = localize(there.notice) if there.notice else ""
     return there.image, back, notice
 

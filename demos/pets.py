@@ -8,13 +8,13 @@ from demos.common import (
     about_panel,
     endpoint,
     gpu,
+    hub_fallback,
     image_upload,
     uploaded_path,
     user_errors,
 )
 from demos.i18n import localize, t, text
 from models.common.errors import InputError
-from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, overlay_heatmap, overlay_labels, overlay_mask
 from models.common.samples import sample
 from models.pets import SPEC, deeplab, hub
@@ -90,16 +90,13 @@ def segment_pet(image: dict | None, model: str = DEFAULT):
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: (None, None, None, notice))
 def show(image: dict | None, model: str, shown: str):
     """The tab's one event: overlay (or trimap, or heat map), mask, pet share and any notice.
     No image yet (a model or view picked first): nothing to show."""
     if image is None:
         return None, None, None, ""
-    try:
-        result = segmentation(uploaded_path(image), model)
-    except HubUnavailable as err:
-        gr.Warning(localize(err.args[0]))
-        return None, None, None, localize(err.args[0])
+    result = segmentation(uploaded_path(image), model)
     notes = [verdict_note(result), localize(result.notice) if result.notice else ""]
     share = round(result.pet_share, 4)
     return view(result, shown), mask_image(result.mask), share, "\n\n".join(filter(None, notes))

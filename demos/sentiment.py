@@ -5,9 +5,18 @@ import csv
 import math
 
 import gradio as gr
+import pandas as pd
 
 from demos import i18n
-from demos.common import MODEL_CALLS, about_panel, endpoint, gpu, new_download, user_errors
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    gpu,
+    hub_fallback,
+    new_download,
+    user_errors,
+)
 from demos.i18n import label_names, localize, t
 from models.common.errors import InputError
 from models.sentiment import SPEC, hub
@@ -15,6 +24,7 @@ from models.sentiment import predict as sentiment
 
 TITLE = t("sentiment.title")
 TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
+COLUMNS = ("text", "label", "p_positive")  # the batch scores' columns in the CSV and the API
 MODELS = [
     (t("sentiment.trained"), TRAINED),
     (f"{t('sentiment.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
@@ -40,6 +50,7 @@ def notices_of(notices: list[str]) -> str:
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: (None, None, notice))
 def classify(text: str, choice: str = TRAINED):
     """Single review: label, highlighted words, notices."""
     if choice == PRETRAINED:
@@ -100,6 +111,7 @@ def batch_api(lines: list[str]) -> list[list]:
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: (None, notice, None))
 def batch_ui(pasted: str, upload: str | None, choice: str):
     """Batch mode in the UI: table, summary, CSV to download."""
     if upload:
@@ -128,9 +140,26 @@ def batch_ui(pasted: str, upload: str | None, choice: str):
     download = new_download("sentiment_scores.csv")
     with download.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["text", "label", "p_positive"])
+        writer.writerow(COLUMNS)
         writer.writerows(rows)
     return rows, "\n\n".join([summary, notices_of(notices)]).strip(), str(download)
+
+
+def shown_scores(rows: list[list] | None) -> gr.Dataframe:
+    """The scores as the table shows them (none: an empty table), its headers and labels in
+    the reader's language ("正面 positive"; the CSV and the API keep their own names)."""
+    headers = [i18n.text(f"sentiment.column_{name}") for name in COLUMNS]
+    shown = []
+    for review, label, p in rows or []:
+        (name,) = label_names({label: p}) if label else ("",)  # ("" where nothing was read)
+        shown.append([review, name, p])
+    return gr.Dataframe(pd.DataFrame(shown, columns=headers), visible=True)
+
+
+def batch_shown(pasted: str, upload: str | None, choice: str):
+    """batch_ui for the tab: its table in the reader's language."""
+    rows, summary, download = batch_ui(pasted, upload, choice)
+    return shown_scores(rows), summary, download
 
 
 def build() -> None:
@@ -173,7 +202,8 @@ def build() -> None:
             with gr.Column():
                 summary = gr.Markdown(label=t("sentiment.batch_summary"), show_label=False)
                 table = gr.Dataframe(
-                    headers=["text", "label", "p_positive"],
+                    headers=list(COLUMNS),
+                    visible=False,  # until there are scores (headers in the reader's language)
                     column_widths=["60%", "20%", "20%"],  # the verdict stays in view on a phone
                     label=t("sentiment.scores"),
                     interactive=False,
@@ -192,8 +222,8 @@ def build() -> None:
     choice.change(reanalyse, **ask)
     text.change(clear_if_edited, [text, analysed], analysis, **private)
     batch = [table, summary, download]
-    run.click(lambda: (None, "", None), outputs=batch, **private).then(
-        batch_ui, [pasted, upload, choice], batch, **private, **MODEL_CALLS
+    run.click(lambda: (shown_scores(None), "", None), outputs=batch, **private).then(
+        batch_shown, [pasted, upload, choice], batch, **private, **MODEL_CALLS
     )
     endpoint(classify_api, text, label, api_name="sentiment")
     # the batch API's list types; their labels name them on the "Use via API" page

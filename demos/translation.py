@@ -10,7 +10,15 @@ import numpy as np
 from PIL import Image
 
 from demos import i18n
-from demos.common import MODEL_CALLS, about_panel, endpoint, examples, gpu, user_errors
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    examples,
+    gpu,
+    hub_fallback,
+    user_errors,
+)
 from demos.i18n import localize, t
 from models.translation import SPEC
 from models.translation import predict as translation
@@ -114,6 +122,7 @@ def plot_attention(att: translation.Attention) -> Image.Image:
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: ("", notice, None))
 def translate_ui(text: str, direction: str, beam: float, length_penalty: float, choice: str):
     """Translation, notices, attention heat map."""
     result = translation.translate_full(text, direction, int(beam), length_penalty, choice)

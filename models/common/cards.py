@@ -12,8 +12,9 @@ from pathlib import Path
 
 from safetensors import SafetensorError, safe_open
 
+from models.common.errors import Message
 from models.common.paths import LOG, METRICS
-from models.common.spec import ModelSpec
+from models.common.spec import Metric, ModelSpec
 from models.common.training import read_log
 from models.common.weights import WeightsError
 
@@ -37,42 +38,42 @@ def weights_summary(path: Path) -> dict:
                 params += count
             meta = json.loads((f.metadata() or {}).get("meta", "{}"))
     except (SafetensorError, OSError, ValueError) as err:
-        raise WeightsError(f"weights file {path} is unreadable ({err})") from err
+        message = Message("weights file {path} is unreadable ({reason})", path=path, reason=err)
+        raise WeightsError(message) from err
     return {"params": params, **(meta if isinstance(meta, dict) else {})}
 
 
-def read_metrics(spec: ModelSpec, variant: str = "default") -> tuple[dict, str | None]:
+def read_metrics(spec: ModelSpec, variant: str = "default") -> tuple[dict, Message | None]:
     """The evaluation's metrics and, when they cannot be shown, why: the file is missing (not
     measured yet), cut short or not a JSON object."""
     path = spec.artefact(variant, METRICS)
+    command = f"{spec.evaluate} --write"
     if not path.is_file():
-        return {}, f"not measured yet: run `{spec.evaluate} --write`"
+        return {}, Message("not measured yet: run `{command}`", command=command)
     try:
         metrics = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return {}, f"the metrics file `{path.name}` is unreadable: run `{spec.evaluate} --write`"
+        note = "the metrics file `{name}` is unreadable: run `{command}`"
+        return {}, Message(note, name=path.name, command=command)
     if not isinstance(metrics, dict):
-        return {}, f"the metrics file `{path.name}` holds no metrics: run `{spec.evaluate} --write`"
+        note = "the metrics file `{name}` holds no metrics: run `{command}`"
+        return {}, Message(note, name=path.name, command=command)
     return metrics, None
 
 
-def measured(spec: ModelSpec, metrics: dict) -> list[str]:
-    """'**99.59%** accuracy' for each of the spec's metrics the file holds as a number."""
-    shown = []
-    for metric in spec.metrics:
-        text = metric.show(metrics.get(metric.key))
-        if text is not None:
-            shown.append(f"**{text}** {metric.label}")
-    return shown
+def measured(spec: ModelSpec, metrics: dict) -> list[tuple[Metric, float]]:
+    """The spec's metrics that the file holds as finite numbers, with their values."""
+    return [(m, metrics[m.key]) for m in spec.metrics if m.show(metrics.get(m.key)) is not None]
 
 
-def evaluated_on(metrics: dict) -> str:
-    """' on MNIST test (10,000 examples)' as far as the file says."""
+def split_of(metrics: dict) -> tuple[str | None, int | None]:
+    """The split the metrics were measured on and its number of examples, as far as the file
+    says."""
     split, n = metrics.get("split"), metrics.get("n")
-    text = f" on {split}" if isinstance(split, str) and split else ""
-    if isinstance(n, int) and not isinstance(n, bool):
-        text += f" ({n:,} examples)"
-    return text
+    return (
+        split if isinstance(split, str) and split else None,
+        n if isinstance(n, int) and not isinstance(n, bool) else None,
+    )
 
 
 def is_number(value: object) -> bool:
