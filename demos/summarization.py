@@ -5,9 +5,16 @@ sentence's score as a shade; ROUGE against a reference when one is pasted."""
 import gradio as gr
 
 from demos import i18n
-from demos.common import MODEL_CALLS, about_panel, endpoint, examples, gpu, user_errors
+from demos.common import (
+    MODEL_CALLS,
+    about_panel,
+    endpoint,
+    examples,
+    gpu,
+    hub_fallback,
+    user_errors,
+)
 from demos.i18n import localize, t
-from models.common.hub import HubUnavailable
 from models.common.text import normalize
 from models.summarization import SPEC
 from models.summarization import predict as summarization
@@ -98,15 +105,10 @@ def rouge_table(result: summarization.Summary) -> str:
 
 @gpu
 @user_errors
+@hub_fallback(lambda notice: ("", f"⚠️ {notice}", None, None, ""))
 def summarize_ui(text: str, length: float, method: str, reference: str):
-    """Summary, notices, highlighted source, sentence scores, ROUGE. Without the Hub's model
-    (offline) the outputs are emptied, so nothing another method gave stays shown, and the
-    notices say why."""
-    try:
-        result = summarization.summarize_full(text, length, method, reference)
-    except HubUnavailable as err:
-        gr.Warning(localize(err.args[0]))
-        return "", notices_of([err.args[0]]), None, None, ""
+    """Summary, notices, highlighted source, sentence scores, ROUGE."""
+    result = summarization.summarize_full(text, length, method, reference)
     notes = notices_of(result.notices)
     if result.scores is None:
         extra = i18n.text("summarization.scores_trained_only")

@@ -1,5 +1,6 @@
 """The summarization tab in Chromium: an article's summary and highlights, English words kept
-whole at the highlight panels' line ends, and the pretrained option offline."""
+whole at the highlight panels' line ends, a Chinese paragraph's summary of whole sentences, and
+the pretrained option offline."""
 
 import re
 
@@ -22,6 +23,12 @@ ARTICLE = (
     "sales of high-speed internet connections. TimeWarner said fourth quarter sales rose 2% to "
     "$11.1bn from $10.9bn. Its profits were buoyed by one-off gains. Time Warner said on Friday "
     "that it now owns 8% of search-engine Google."
+)
+# LCSTS val: a Weibo post of seven sentences (quoted)
+SEVEN = (
+    "怎么去旅游呢？跟团？自由行？搭车穷游？统统OUT了！3年时间里，温州90后小伙仇乾阳畅游全球40多个"
+    "国家，每到一处不仅免收门票，还全程封道。小伙子说，举办马拉松的都是旅游城市，赛道往往从著名景点"
+    "经过，进出都不用收门票。"
 )
 PANELS = ("#summarization-taken", "#summarization-scores")
 
@@ -86,6 +93,17 @@ def test_the_highlight_panels_break_english_lines_between_words_only(page):
         element = panel.locator(selector)
         assert element.bounding_box()["height"] > 60  # several lines: there are line ends
         assert element.evaluate(SPLIT_WORDS) == [], selector
+
+
+def test_a_chinese_paragraph_of_seven_sentences_is_summarized_by_whole_sentences(page):
+    open_tab(page, "Summarization")
+    panel = active_panel(page)
+    summarize(panel, SEVEN, "0", "Trained here")
+    output = panel.locator("#summarization-output textarea")
+    expect(output).to_have_value(re.compile(r"[。！？]$"), timeout=30_000)  # not a headline
+    assert output.input_value() in split_sentences(SEVEN)
+    expect(panel.locator("#summarization-taken")).to_contain_text("怎么去旅游呢")
+    screenshot(panel.locator("#summarization-taken"), "summarization-highlights-chinese")
 
 
 @pytest.mark.skipif(hub_model_cached(hub.HUB_MODELS["en"]), reason="the Hub model is cached here")

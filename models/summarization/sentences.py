@@ -9,11 +9,11 @@ again where a summary would otherwise take a part that cannot stand alone.
 English: a full stop after a title or a short form ("Dr.", "e.g.", "approx."), a single capital
 initial ("R.") or a dotted acronym ("U.S.", "a.m.") ends no sentence; after an initial or an
 acronym one does when the next word is one that usually starts a sentence ("in the U.S. The
-firm ..."). A line break always ends one. Chinese:
-a speech tag after a quoted sentence ("“你好！”她说。") belongs to it; ； ends a sentence only
-between clauses that each stand alone: not after one that opens with a subordinating
-conjunction (如果, 虽然, 因为 ...: its main clause follows) nor before one that opens with a
-connective (但是, 所以 ...: it leans on the clause before).
+firm ..."). Chinese: a speech tag after a quoted sentence ("“你好！”她说。") belongs to it; ；
+ends a sentence only between clauses that each stand alone: not after one that opens with a
+subordinating conjunction (如果, 虽然, 因为 ...: its main clause follows) nor before one that
+opens with a connective (但是, 所以 ...: it leans on the clause before). A line break always
+ends a sentence.
 """
 
 import re
@@ -30,7 +30,7 @@ ABBREVIATIONS = {
 NUMBER_SIGNS = {"no", "nos"}  # "No. 10": a short form only before a number ("I said no. He")
 _INITIAL = re.compile(r"[A-Z]\.")  # "R." of "Mr R. Smith", "J." and "K." of "J. K. Rowling"
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")  # "U.S.", "U.K.", "a.m."
-# Words that start most English sentences: after an acronym, they mean a new sentence began.
+# Words that start most English sentences: after an initial or an acronym, a new one began.
 STARTERS = {
     *("the", "a", "an", "it", "he", "she", "they", "we", "i", "you", "this", "that", "there"),
     *("these", "those", "his", "her", "its", "their", "our", "but", "and", "so", "yet"),
