@@ -27,7 +27,7 @@ TOP_CLASS = "top class"
 TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
 MODELS = [
     (t("cifar10.trained"), TRAINED),
-    (f"{t('cifar10.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
+    (f"{t('cifar10.pretrained')} {hub.HUB_MODEL}", PRETRAINED),  # (the colon: in the string)
 ]
 
 # Sample photos shipped with the app: a cat, a rocket, a person and a coffee cup (the last two
@@ -108,6 +108,11 @@ def show_new(image: dict | None, model: str):
     return *show(image, model, TOP_CLASS), TOP_CLASS
 
 
+def picture(label: gr.i18n.I18nData, elem_id: str) -> gr.Image:
+    """An output picture without its floating label (the layout puts a title above it)."""
+    return gr.Image(label=label, show_label=False, interactive=False, buttons=[], elem_id=elem_id)
+
+
 def build() -> None:
     gr.Markdown(t("cifar10.intro"))
     with gr.Row():
@@ -117,12 +122,19 @@ def build() -> None:
             )
             examples = gr.Examples(EXAMPLES, inputs=image, label=t("cifar10.examples"))
             model = gr.Radio(MODELS, value=TRAINED, label=t("common.model"))
-        with gr.Column():
+        with gr.Column(elem_id="cifar10-results"):
             label = gr.Label(num_top_classes=5, label=t("cifar10.prediction"))
-            with gr.Row():
-                seen = gr.Image(label=t("cifar10.sees"), interactive=False, buttons=[])
-                heat = gr.Image(label=t("cifar10.gradcam"), interactive=False, buttons=[])
-            cam_caption = gr.Markdown(label=t("cifar10.cam_caption"), show_label=False)
+            # titles above the pictures, not Gradio's labels, which would float over them
+            with gr.Row(equal_height=True):
+                with gr.Column(min_width=160):
+                    gr.Markdown(f"**{t('cifar10.sees')}**")
+                    seen = picture(t("cifar10.sees"), "cifar10-seen")
+                with gr.Column(min_width=160):
+                    gr.Markdown(f"**{t('cifar10.gradcam')}**")
+                    heat = picture(t("cifar10.gradcam"), "cifar10-gradcam")
+            cam_caption = gr.Markdown(
+                label=t("cifar10.cam_caption"), show_label=False, elem_id="cifar10-cam-caption"
+            )
             target = gr.Dropdown(
                 [
                     (t("cifar10.top_class"), TOP_CLASS),
@@ -130,6 +142,7 @@ def build() -> None:
                 ],
                 value=TOP_CLASS,
                 label=t("cifar10.explain"),
+                elem_id="cifar10-target",
             )
     about_panel(SPEC)
 

@@ -34,13 +34,16 @@ DIRECTIONS = [
     ("中文 → English", "zh-en"),
     ("English → 中文", "en-zh"),
 ]
+# Each example names its direction: Gradio's examples table shows the choice's name without
+# translating it ("auto"'s name would show as a raw translation key); these two names read the
+# same in both languages.
 EXAMPLES = [
-    ["我们明天早上去公园散步吧。", "auto"],
+    ["我们明天早上去公园散步吧。", "zh-en"],
     ["这本书很有意思，我已经读了两遍。", "zh-en"],
-    ["你会说英语吗？我只会说一点。", "auto"],
-    ["Where is the nearest train station?", "auto"],
+    ["你会说英语吗？我只会说一点。", "zh-en"],
+    ["Where is the nearest train station?", "en-zh"],
     ["I have never seen such a beautiful sunset.", "en-zh"],
-    ["It's raining. Take an umbrella with you.", "auto"],
+    ["It's raining. Take an umbrella with you.", "en-zh"],
 ]
 MAX_PLOT_PIECES = 60  # source pieces in the heat map: the first sentences up to this many
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei"]
@@ -171,8 +174,11 @@ def build() -> None:
                 elem_id="translation-output",
             )
             notes = gr.Markdown(label=t("translation.notices"), elem_id="translation-notices")
+            # the title above the map, not Gradio's label, which would float over its corner
+            gr.Markdown(f"**{t('translation.attention')}**")
             heatmap = gr.Image(
                 label=t("translation.attention"),
+                show_label=False,
                 interactive=False,
                 type="pil",
                 buttons=[],

@@ -207,6 +207,18 @@ def test_translate_splits_sentences_and_joins_them(tiny_translation):
     assert att.source[0] == "<2en>" and att.target[-1] == "</s>"
 
 
+def test_every_example_names_the_direction_its_text_needs_by_a_plain_name():
+    """The examples table shows a direction by its choice's name, untranslated: each example's
+    must be a plain string (not a translation key), and fit the text (no notice)."""
+    from demos import translation as tab
+
+    names = {value: name for name, value in tab.DIRECTIONS}
+    for text, direction in tab.EXAMPLES:
+        assert isinstance(names[direction], str), (text, direction)
+        assert translation.resolve_direction(text, direction) == (direction, []), text
+    assert {direction for _, direction in tab.EXAMPLES} == {"zh-en", "en-zh"}
+
+
 def test_bad_input_gets_a_clear_message_or_a_notice(tiny_translation):
     for empty in ("", "   ", None, "\ufeff\n"):
         with pytest.raises(InputError, match="Type or paste"):

@@ -78,7 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "image": "Image",
         "examples": "Examples (scikit-image sample photos)",
         "trained": "trained here (ResNet-18, CIFAR-10 only)",
-        "pretrained": "pretrained, from the Hugging Face Hub (needs internet)",
+        "pretrained": "pretrained, from the Hugging Face Hub (needs internet):",
         "prediction": "Prediction",
         "sees": "What the model sees (32x32)",
         "gradcam": "Grad-CAM of the model trained here",

@@ -72,7 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "image": "图片",
         "examples": "示例（scikit-image 自带的照片）",
         "trained": "本项目训练（ResNet-18，只用 CIFAR-10）",
-        "pretrained": "预训练模型，来自 Hugging Face Hub（需要联网）",
+        "pretrained": "预训练模型，来自 Hugging Face Hub（需要联网）：",
         "prediction": "预测",
         "sees": "模型看到的输入（32×32）",
         "gradcam": "本项目模型的 Grad-CAM 热力图",
