@@ -131,7 +131,8 @@ def summarize_api(text: str, length: float, method: str) -> str:
 
 
 def build() -> None:
-    gr.HTML(f"<style>{CSS}</style>")  # (app.py takes no CSS per tab)
+    # (app.py takes no CSS per tab; "hidden" keeps the style in the page without a gap)
+    gr.HTML(f"<style>{CSS}</style>", visible="hidden")
     gr.Markdown(t("summarization.intro"))
     with gr.Row():
         with gr.Column():
