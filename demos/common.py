@@ -343,7 +343,7 @@ def about_panel(spec: ModelSpec) -> None:
     Built at start with translation keys and English; what Gradio does not translate in the
     browser (the facts' figures, the plots' axes, the figures' captions, made at start in each
     language) is put in the reader's language when a page loads."""
-    with gr.Accordion(t("common.about"), open=False, elem_classes=["about-panel"]):
+    with gr.Accordion(t("common.about"), open=False, elem_classes=["about-panel"]) as panel:
         if f"{spec.name}.summary" in FLAT[DEFAULT]:  # (every tab has one: tests/test_i18n.py)
             gr.Markdown(t(f"{spec.name}.summary"))
         facts = [gr.Markdown(fact) for fact in about_facts(spec)]
@@ -404,22 +404,16 @@ def about_panel(spec: ModelSpec) -> None:
         ]
 
     outputs = [*facts, *(plot for _, plot in plotted), *(image for _, image in shown)]
-    on_page_load(in_readers_language, outputs)
+    # (again on each opening: the page's language switch may have changed the language)
+    in_readers_language_on(in_readers_language, outputs, panel.expand)
 
 
-def on_page_load(fn: Callable, outputs: list) -> None:
-    """Run `fn` (no inputs; quick, it runs no model) whenever a page of the app loads: to put
-    text that the browser does not translate in the reader's language."""
+def in_readers_language_on(fn: Callable, outputs: list, *triggers) -> None:
+    """Run `fn` (no inputs; quick, it runs no model) whenever a page of the app loads, and on
+    `triggers`: to put text that the browser does not translate in the reader's language."""
     # show_progress="hidden" alone still shows a timer on load events' outputs (Gradio 6.31):
     # the progress goes to a State, which shows none
-    nowhere = gr.State()
-    gr.on(
-        None,
-        fn,
-        None,
-        outputs,
-        api_visibility="private",
-        show_progress="hidden",
-        show_progress_on=[nowhere],
-        queue=False,
-    )
+    quiet = dict(show_progress="hidden", show_progress_on=[gr.State()], queue=False)
+    gr.on(None, fn, None, outputs, api_visibility="private", **quiet)
+    if triggers:
+        gr.on(list(triggers), fn, None, outputs, api_visibility="private", **quiet)
