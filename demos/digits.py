@@ -24,6 +24,29 @@ TITLE = t("digits.title")
 
 PREVIEW_SCALE = 8  # the 28x28 model input is shown 224x224, pixelated
 NO_UPLOAD = "digits.no_upload"
+SKETCH_ID = "digits-sketch"
+
+# Gradio 6's editor selects its image tool when the page loads and whenever it is emptied, and
+# the canvas then ignores the mouse until its Brush is clicked; a value the server sends to
+# empty it is ignored when it equals the last one (so Clear worked once), and can lose a race
+# with the editor's own copy of the drawing. So the browser empties the canvas and picks the
+# brush, with the editor's own buttons: their labels are English in both of our languages
+# (Gradio has no Chinese strings for the image editor).
+
+
+def click_js(button: str) -> str:
+    """Browser code that clicks the sketchpad's `button` a moment later (after the editor's own
+    handling of the event, which may pick a tool), once the editor shows it."""
+    return f"""async () => {{
+    const button = () => document.querySelector('#{SKETCH_ID} button[aria-label="{button}"]');
+    do await new Promise((done) => setTimeout(done, 100));
+    while (!button());
+    button().click();
+}}"""
+
+
+EMPTY_CANVAS_JS = click_js("Clear canvas")  # its clear event then selects the brush
+SELECT_BRUSH_JS = click_js("Brush")
 
 
 def enlarge(image28: np.ndarray) -> Image.Image:
@@ -110,6 +133,7 @@ def build() -> None:
         with gr.Column():
             sketch = gr.Sketchpad(
                 label=t("digits.draw"),
+                elem_id=SKETCH_ID,
                 type="numpy",
                 canvas_size=(280, 280),
                 brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"),
@@ -130,7 +154,6 @@ def build() -> None:
                 y="probability",
                 y_lim=[0, 1],
                 label=t("digits.all_ten"),
-                height=220,
             )
             preview = gr.Image(label=t("digits.sees"), interactive=False, height=240, buttons=[])
     about_panel(SPEC)
@@ -140,12 +163,20 @@ def build() -> None:
     def classify_drawing(payload: dict | None) -> tuple:
         return classify_sketch(payload, sketch)
 
+    def show_drawing(payload: dict | None, photo: dict | None) -> tuple:
+        """The canvas' own event: a drawing replaces the uploaded photo and its results; a
+        canvas with nothing to read (emptied for a photo) leaves the photo's results alone."""
+        results = classify_sketch(payload, sketch)
+        if photo and results[0] is None:
+            return (gr.skip(),) * (1 + len(results))
+        return None, *results
+
     sketch.change(
-        classify_drawing,
-        sketch,
-        outputs,
-        api_name="digits_sketch",
-        preprocess=False,  # see drawing()
+        show_drawing,
+        [sketch, upload],
+        [upload, *outputs],
+        api_visibility="private",
+        preprocess=False,  # see drawing() and demos.common
         show_progress="hidden",
         trigger_mode="always_last",
         **MODEL_CALLS,
@@ -155,13 +186,13 @@ def build() -> None:
         show_upload, upload, outputs, api_visibility="private", preprocess=False, **MODEL_CALLS
     )
     upload.clear(empty, outputs=outputs, api_visibility="private")
-    # progress hidden: Gradio 6 leaves its overlay on a Sketchpad an event sets, and the
-    # canvas then ignores the mouse until the page is reloaded
-    clear.click(
-        lambda: (None, None, *empty()),
-        outputs=[sketch, upload, *outputs],
-        api_visibility="private",
-        show_progress="hidden",
-    )
+    clear.click(lambda: (None, *empty()), outputs=[upload, *outputs], api_visibility="private")
+    # the sketch is no event's output (see EMPTY_CANVAS_JS): Gradio 6 would also leave its
+    # progress overlay on it, and the canvas then ignores the mouse until the page is reloaded
+    for trigger in (clear.click, upload.upload):
+        trigger(None, js=EMPTY_CANVAS_JS)
+    gr.on([sketch.clear], None, js=SELECT_BRUSH_JS)  # sketch.clear: the editor's own bin icon
+    gr.on(None, None, js=SELECT_BRUSH_JS)  # on page load
+    endpoint(classify_drawing, sketch, outputs, api_name="digits_sketch", preprocess=False)
     endpoint(classify_image, upload, label, api_name="digits", preprocess=False)
     endpoint(preview_image, upload, preview, api_name="digits_preview", preprocess=False)
