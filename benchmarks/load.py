@@ -1,6 +1,10 @@
 """Load on the running app: N concurrent gradio_client clients over every tab's endpoints.
 
     python -m benchmarks.load [--clients 32] [--seconds 60] [--max-requests 1000] [--url URL]
+                              [--endpoints digits,cifar10,sentiment]
+
+The batching gain: the same run with GALLERY_MAX_BATCH=1 (no batching) and without it, e.g.
+    GALLERY_MAX_BATCH=1 python -m benchmarks.load --endpoints digits,cifar10,sentiment
 
 Without --url it starts `python app.py` in a subprocess (shipped weights, its own Gradio cache
 folder) and watches that process: peak RSS, RSS after the first and the last quarter of the
@@ -117,6 +121,7 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=60.0, help="stop sending after this long")
     p.add_argument("--max-requests", type=int, default=1000, help="stop after this many")
     p.add_argument("--url", help="a running app (default: start one and watch its memory)")
+    p.add_argument("--endpoints", help="only these, comma-separated (default: every one)")
     args = p.parse_args()
 
     server = None if args.url else Server()
@@ -124,13 +129,15 @@ def main() -> None:
     seven = str(Path(tempfile.mkdtemp()) / "seven.png")
     render(7).convert("RGB").save(seven)
     calls = requests_by_endpoint(seven)
+    if args.endpoints:
+        calls = {name: calls[name] for name in args.endpoints.split(",")}
     offered = set(
         Client(url, verbose=False).view_api(print_info=False, return_format="dict")[
             "named_endpoints"
         ]
     )
     untested = {e.lstrip("/") for e in offered} - calls.keys() - SKIPPED
-    if untested:
+    if untested and not args.endpoints:
         print(f"note: no request written for {', '.join(sorted(untested))}")
     warm = Client(url, verbose=False)
     for call in calls.values():  # every model loaded once before timing

@@ -4,6 +4,7 @@ import gradio as gr
 from PIL import Image
 
 from demos.common import (
+    BATCHED_CALLS,
     MODEL_CALLS,
     about_panel,
     endpoint,
@@ -162,6 +163,6 @@ def build() -> None:
         outputs=[*outputs, target],
         api_visibility="private",
     )
-    endpoint(classify, [image, model], label, api_name="cifar10", preprocess=False)
+    endpoint(classify, [image, model], label, "cifar10", BATCHED_CALLS, preprocess=False)
     endpoint(preview, image, seen, api_name="cifar10_preview", preprocess=False)
     endpoint(explain, [image, target], heat, api_name="cifar10_gradcam", preprocess=False)

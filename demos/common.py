@@ -17,6 +17,7 @@ import pandas as pd
 from gradio.utils import get_upload_folder
 
 from demos.i18n import DEFAULT, FLAT, LANGUAGES, localize, request_language, t, text, zh
+from models.common.batching import MAX_BATCH
 from models.common.cards import (
     is_number,
     measured,
@@ -46,6 +47,13 @@ except ImportError:
 # reset outputs stay outside it, so the UI keeps answering while models are busy.
 MODEL_CONCURRENCY = 2  # model calls at once, all tabs together (this project's CPU has 2 cores)
 MODEL_CALLS = dict(concurrency_id="models", concurrency_limit=MODEL_CONCURRENCY)
+
+# The digit, CIFAR-10 and sentiment classifiers batch the requests that arrive together into one
+# forward pass (models.common.batching; one pass at a time per model): their quick events let
+# MAX_BATCH requests in at once so that a batch can form. GALLERY_MAX_BATCH=1 turns it off.
+BATCHED_CALLS = (
+    dict(concurrency_id="batched", concurrency_limit=MAX_BATCH) if MAX_BATCH > 1 else MODEL_CALLS
+)
 
 
 def endpoint(

@@ -7,7 +7,7 @@ from gradio.components.image_editor import EditorData
 from PIL import Image
 
 from demos.common import (
-    MODEL_CALLS,
+    BATCHED_CALLS,
     about_panel,
     endpoint,
     gpu,
@@ -70,7 +70,7 @@ def empty() -> tuple:
 
 def outputs_for(image28: np.ndarray) -> tuple:
     """What the tab shows for one preprocessed digit: label, preview, bars, status."""
-    probs = dict(zip(digits.LABELS, map(float, digits.classify(image28[None])[0]), strict=True))
+    probs = dict(zip(digits.LABELS, map(float, digits.probabilities(image28)), strict=True))
     top = max(probs, key=probs.get)
     status = text("digits.looks_like", digit=top, p=probs[top])
     return probs, enlarge(image28), bar_data(probs), status
@@ -179,11 +179,11 @@ def build() -> None:
         preprocess=False,  # see drawing() and demos.common
         show_progress="hidden",
         trigger_mode="always_last",
-        **MODEL_CALLS,
+        **BATCHED_CALLS,
     )
     # preprocess=False: the functions get the upload's path undecoded (see demos.common)
     upload.upload(
-        show_upload, upload, outputs, api_visibility="private", preprocess=False, **MODEL_CALLS
+        show_upload, upload, outputs, api_visibility="private", preprocess=False, **BATCHED_CALLS
     )
     upload.clear(empty, outputs=outputs, api_visibility="private")
     clear.click(lambda: (None, *empty()), outputs=[upload, *outputs], api_visibility="private")
@@ -193,6 +193,6 @@ def build() -> None:
         trigger(None, js=EMPTY_CANVAS_JS)
     gr.on([sketch.clear], None, js=SELECT_BRUSH_JS)  # sketch.clear: the editor's own bin icon
     gr.on(None, None, js=SELECT_BRUSH_JS)  # on page load
-    endpoint(classify_drawing, sketch, outputs, api_name="digits_sketch", preprocess=False)
-    endpoint(classify_image, upload, label, api_name="digits", preprocess=False)
+    endpoint(classify_drawing, sketch, outputs, "digits_sketch", BATCHED_CALLS, preprocess=False)
+    endpoint(classify_image, upload, label, "digits", BATCHED_CALLS, preprocess=False)
     endpoint(preview_image, upload, preview, api_name="digits_preview", preprocess=False)

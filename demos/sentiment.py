@@ -9,6 +9,7 @@ import pandas as pd
 
 from demos import i18n
 from demos.common import (
+    BATCHED_CALLS,
     MODEL_CALLS,
     about_panel,
     endpoint,
@@ -225,7 +226,7 @@ def build() -> None:
     run.click(lambda: (shown_scores(None), "", None), outputs=batch, **private).then(
         batch_shown, [pasted, upload, choice], batch, **private, **MODEL_CALLS
     )
-    endpoint(classify_api, text, label, api_name="sentiment")
+    endpoint(classify_api, text, label, "sentiment", BATCHED_CALLS)
     # the batch API's list types; their labels name them on the "Use via API" page
     lines = gr.JSON(label=t("sentiment.api_reviews"), visible=False)
     rows = gr.JSON(label=t("sentiment.api_rows"), visible=False)

@@ -117,25 +117,31 @@ def test_image_tabs_predict_with_an_fp16_net_as_they_would_on_a_gpu(tiny_weights
     assert len(cifar10.predict(Image.new("RGB", (50, 40), "red"))) == 10
 
 
-def test_every_model_call_in_the_app_shares_one_concurrency_group():
-    """Eight tabs cannot start more model calls at once than MODEL_CONCURRENCY; events that only
-    clear outputs stay outside the group."""
+def test_every_model_call_in_the_app_joins_a_bounded_concurrency_group():
+    """Eight tabs cannot start more model calls at once than MODEL_CONCURRENCY, plus the batched
+    classifiers' requests that form one forward pass per model; events that only clear outputs
+    stay outside both groups."""
     import app
     from demos.common import MODEL_CONCURRENCY
+    from models.common.batching import MAX_BATCH
 
     blocks = app.build_app()
     fns = blocks.fns.values()
-    grouped = [fn for fn in fns if fn.concurrency_id == "models"]
-    assert {fn.concurrency_limit for fn in grouped} == {MODEL_CONCURRENCY}
-    names = {fn.api_name for fn in grouped}
-    assert {"digits", "digits_sketch", "cifar10", "cifar10_gradcam", "sentiment"} <= names
-    assert {"sentiment_batch", "digits_preview", "cifar10_preview"} <= names
-    model_functions = {"show", "show_upload", "analyse_shown", "reanalyse", "batch_ui"}
+    limits = {"models": MODEL_CONCURRENCY, "batched": MAX_BATCH}
+    grouped = {group: [fn for fn in fns if fn.concurrency_id == group] for group in limits}
+    for group, limit in limits.items():
+        assert {fn.concurrency_limit for fn in grouped[group]} == {limit}
+    names = {group: {fn.api_name for fn in grouped[group]} for group in limits}
+    assert {"cifar10_gradcam", "sentiment_batch", "digits_preview", "cifar10_preview"} <= names[
+        "models"
+    ]
+    assert {"digits", "digits_sketch", "cifar10", "sentiment"} <= names["batched"]
+    model_functions = {"show", "show_upload", "analyse_shown", "reanalyse", "batch_shown"}
     for fn in fns:
         if fn.fn is not None and fn.fn.__name__ in model_functions:
-            assert fn.concurrency_id == "models", fn.fn.__name__
+            assert fn.concurrency_id in limits, fn.fn.__name__
         if fn.fn is not None and fn.fn.__name__ == "<lambda>":
-            assert fn.concurrency_id != "models"
+            assert fn.concurrency_id not in limits
 
 
 def test_checkpoint_of_another_run_or_damaged_raises_checkpoint_error_not_system_exit(tmp_path):

@@ -10,6 +10,7 @@ from PIL import Image
 
 from models.cifar10 import SPEC
 from models.cifar10.net import IMAGE_SIZE, LABELS, Net, predict_tta
+from models.common.batching import MicroBatcher
 from models.common.device import to_net
 from models.common.errors import InputError
 from models.common.gradcam import grad_cam
@@ -55,7 +56,12 @@ def gradcam(image: ImageInput, label: str | None = None, size: int = 224) -> tup
     return heat.cpu().numpy(), LABELS[target]
 
 
+# requests that arrive together share one forward pass
+_batched = MicroBatcher(lambda images: classify(torch.stack(images)))
+
+
 def predict(image: ImageInput) -> dict[str, float]:
-    """Class probabilities {"airplane": p, ..., "truck": p} for any image."""
-    probs = classify(to_tensor(preprocess(image))[None])[0]
+    """Class probabilities {"airplane": p, ..., "truck": p} for any image; concurrent calls are
+    batched."""
+    probs = _batched(to_tensor(preprocess(image)))
     return {label: float(p) for label, p in zip(LABELS, probs, strict=True)}

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
+from models.common.batching import MicroBatcher
 from models.common.device import to_net
 from models.common.errors import InputError
 from models.common.images import ImageInput, open_image, to_gray
@@ -101,7 +102,16 @@ def classify(images: np.ndarray, net: DigitNet | None = None) -> np.ndarray:
         return net(x).float().softmax(1).cpu().numpy()
 
 
+# requests that arrive together share one forward pass
+_batched = MicroBatcher(lambda images: classify(np.stack(images)))
+
+
+def probabilities(image28: np.ndarray) -> np.ndarray:
+    """Probabilities (10,) for one preprocessed image (28, 28), batched with concurrent calls."""
+    return _batched(image28)
+
+
 def predict(value: dict | ImageInput | None) -> dict[str, float]:
     """Class probabilities {"0": p0, ..., "9": p9} for a sketch or an image of one digit."""
-    probs = classify(preprocess(value)[None])[0]
+    probs = probabilities(preprocess(value))
     return {label: float(p) for label, p in zip(LABELS, probs, strict=True)}

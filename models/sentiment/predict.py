@@ -19,6 +19,7 @@ from pathlib import Path
 
 import torch
 
+from models.common.batching import MicroBatcher
 from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
@@ -183,13 +184,20 @@ def analyse(text: str | None, model: Model | None = None) -> Analysis:
     return Analysis(dict(zip(LABELS, probs, strict=True)), words, attributions, notices)
 
 
+@torch.no_grad()
+def probabilities(words_per_text: list[list[str]]) -> list[list[float]]:
+    """[P(negative), P(positive)] for each review given as words."""
+    return get_model().logits(words_per_text).softmax(1).tolist()
+
+
+# requests that arrive together share one forward pass
+_batched = MicroBatcher(probabilities)
+
+
 def predict(text: str | None) -> dict[str, float]:
-    """{"negative": p, "positive": p} for one review."""
+    """{"negative": p, "positive": p} for one review; concurrent calls are batched."""
     text, _ = prepare(text)
-    model = get_model()
-    with torch.no_grad():
-        probs = model.logits([tokenize(text)]).softmax(1)[0].tolist()
-    return dict(zip(LABELS, probs, strict=True))
+    return dict(zip(LABELS, _batched(tokenize(text)), strict=True))
 
 
 @torch.no_grad()
