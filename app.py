@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from demos import DEMOS
-from demos.i18n import I18N, t
+from demos.i18n import I18N, SWITCH_CSS, SWITCH_HTML, SWITCH_JS, t
 from models import get_spec
 from models.common.device import use_device
 from models.common.errors import ModelUnavailable
@@ -26,14 +26,23 @@ QUICK_EVENTS = 8  # UI events without a model call (clearing outputs) run at onc
 CACHE_DELETION = (600, 3600)  # (every this many seconds, delete files older than this many)
 
 
-# what every launch of the app needs, tests' included: the upload cap and our translations
-LAUNCH = dict(max_file_size=MAX_FILE_BYTES, i18n=I18N, theme=gr.themes.Soft())
+# what every launch of the app needs, tests' included: the upload cap, our translations and the
+# page's language switch
+LAUNCH = dict(
+    max_file_size=MAX_FILE_BYTES,
+    i18n=I18N,
+    theme=gr.themes.Soft(),
+    js=SWITCH_JS,
+    css=SWITCH_CSS,
+)
 
 
 def build_app(delete_cache: tuple[int, int] = CACHE_DELETION) -> gr.Blocks:
     """The UI; no model is loaded here. `delete_cache`: see CACHE_DELETION."""
     with gr.Blocks(title=TITLE, delete_cache=delete_cache) as app:
-        gr.Markdown(f"# {t('app.title')}")
+        with gr.Row(equal_height=True):
+            gr.Markdown(f"# {t('app.title')}")
+            gr.HTML(SWITCH_HTML, elem_id="language-switch", padding=False)
         gr.Markdown(t("app.intro"))
         with gr.Tabs():
             for key, demo in DEMOS.items():

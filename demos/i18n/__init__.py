@@ -1,12 +1,18 @@
 """The interface in Chinese and English (en.py, zh.py: one file per language, one block per tab).
 
 Static text (labels, titles, Markdown, choices) carries a translation key, `t("digits.draw")`,
-which the browser resolves through Gradio's own i18n (`gr.I18n`, passed to `launch`): it follows
-the browser's language and the language picker in Gradio's Settings panel. Text the server
-writes while answering (messages, status lines, summaries) is picked by the request's
-Accept-Language: `text("digits.looks_like", digit=7, p=0.98)`, `localize(message)`.
+which the browser resolves through Gradio's own i18n (`gr.I18n`, passed to `launch`). Text the
+server writes while answering (messages, status lines, summaries) is in the request's language:
+`text("digits.looks_like", digit=7, p=0.98)`, `localize(message)`.
+The page has one language: the browser's at first, then whatever the page's 中文 | English
+switch (SWITCH_HTML) or Gradio's Settings picker chose. switch.js keeps it in localStorage, the
+URL (?lang=zh) and a cookie (LANGUAGE_COOKIE) that each request carries, so the server follows
+it too; a request without the cookie (an API client) is answered in its Accept-Language.
 Any language other than Chinese gets English; the API's values (class labels) never change.
 """
+
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 
 import gradio as gr
 from gradio.context import LocalContext
@@ -52,11 +58,40 @@ def language_of(accept_language: str | None) -> str:
     return min(ranked)[2] if ranked else DEFAULT
 
 
+LANGUAGE_COOKIE = "gallery-lang"  # set by switch.js: "en" or "zh"
+SWITCH_JS = (Path(__file__).parent / "switch.js").read_text()  # gr.Blocks(js=...)
+# the switch: two buttons switch.js listens to, each named in its own language
+SWITCH_HTML = (
+    '<nav class="language-switch" aria-label="Language / 语言">'
+    '<button data-gallery-lang="zh" lang="zh">中文</button>'
+    '<button data-gallery-lang="en" lang="en">English</button></nav>'
+)
+# the chosen language's button is highlighted (switch.js marks <html data-gallery-language>)
+SWITCH_CSS = """
+.language-switch { display: flex; gap: 0.25rem; justify-content: flex-end; }
+.language-switch button { padding: 0.2rem 0.7rem; border-radius: 999px; border: 1px solid #ccc; }
+html[data-gallery-language="zh"] .language-switch [data-gallery-lang="zh"],
+html[data-gallery-language="en"] .language-switch [data-gallery-lang="en"] {
+  background: var(--color-accent); color: white; border-color: var(--color-accent);
+}
+"""
+
+
+def cookie_language(cookie_header: str | None) -> str | None:
+    """The language the page's switch chose, from a Cookie header; None when it has none."""
+    try:
+        morsel = SimpleCookie(cookie_header or "").get(LANGUAGE_COOKIE)
+    except CookieError:
+        return None
+    return morsel.value if morsel is not None and morsel.value in LANGUAGES else None
+
+
 def request_language() -> str:
-    """The language of the request being answered (English outside a request)."""
+    """The language of the request being answered: the page's choice (its cookie), else the
+    Accept-Language header; English outside a request."""
     request = LocalContext.request.get(None)
     headers = getattr(request, "headers", None) or {}
-    return language_of(headers.get("accept-language"))
+    return cookie_language(headers.get("cookie")) or language_of(headers.get("accept-language"))
 
 
 def text(key: str, language: str | None = None, **params) -> str:
