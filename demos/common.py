@@ -4,6 +4,7 @@ the one limit on model calls, the About panel."""
 import functools
 import inspect
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import gradio as gr
 import pandas as pd
+from gradio import processing_utils
 from gradio.utils import get_upload_folder
+from PIL import Image
 
 from demos.i18n import DEFAULT, FLAT, LANGUAGES, localize, request_language, t, text, zh
 from models.common.batching import MAX_BATCH
@@ -118,6 +121,34 @@ def uploaded_path(payload: dict | str | None, missing: str = "common.no_image") 
 
 
 log = logging.getLogger("gallery")
+
+
+def save_pil_to_cache(
+    img: Image.Image, cache_dir: str, name: str = "image", format: str = "webp"
+) -> str:
+    """Gradio's own save_pil_to_cache (every output picture goes through it), made safe for
+    concurrent requests. Gradio names the file by its bytes' hash and writes it again each time,
+    truncating it first: a client still downloading the same picture from an earlier identical
+    request then gets a cut-off body ("peer closed connection without sending complete message
+    body", seen under load). Here a picture already cached is only touched (delete_cache ages
+    files by ctime), and a new one is written under a temporary name and renamed into place."""
+    data = processing_utils.encode_pil_to_bytes(img, format)
+    folder = Path(cache_dir) / processing_utils.hash_bytes(data)
+    folder.mkdir(exist_ok=True, parents=True)
+    path = (folder / f"{name}.{format}").resolve()
+    try:
+        os.utime(path)
+        return str(path)
+    except FileNotFoundError:  # not cached yet (or just deleted by delete_cache)
+        pass
+    fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    os.replace(staging, path)
+    return str(path)
+
+
+processing_utils.save_pil_to_cache = save_pil_to_cache  # (image_utils looks it up at each call)
 
 DOWNLOADS = Path(tempfile.gettempdir()) / "gallery-downloads"  # files the app offers to save
 DOWNLOAD_LIFETIME_S = 3600  # older ones are deleted when a new one is written
