@@ -203,21 +203,26 @@ def own_fast(content: dict | None, style_image: dict | None, long_side: int, str
 
 
 def losses_frame(rows: list[dict]) -> pd.DataFrame:
-    """The loss curves' table, typed even when empty: the plot keeps the column types of its
-    first value, and numbers get numeric axes (text would get one category per value)."""
+    """The loss curves' table. Typed: the plot keeps the column types of its first value, and
+    numbers get numeric axes (text would get one category per value). Before the first step,
+    a row per term without a loss: the plot takes its lines' colours and legend from the terms
+    it has when it is drawn."""
+    if not rows:
+        terms = (text("style.content_term"), text("style.style_term"))
+        rows = [{"step": 1, "loss": float("nan"), "term": term} for term in terms]
     frame = pd.DataFrame(rows, columns=["step", "loss", "term"])
     return frame.astype({"step": int, "loss": float, "term": str})
 
 
 def losses_plot(rows: list[dict]) -> gr.LinePlot:
-    """The loss curves, their axes' and legend's titles in the reader's language. The legend
-    names both terms from the start: the plot draws it once, for the terms it has then."""
+    """The loss curves, their axes' and legend's titles in the reader's language, set on page
+    load: a change to these redraws the plot from scratch, and new data arriving while it does
+    is lost, so a run sends only data (losses_frame)."""
     return gr.LinePlot(
         losses_frame(rows),
         x_title=text("style.step_axis"),
         y_title=text("style.loss_axis"),
         color_title=text("style.term_axis"),
-        colors_in_legend=[text("style.content_term"), text("style.style_term")],
     )
 
 
@@ -249,7 +254,7 @@ def paint(
     painting = style.load_photo(style_path, "style")
     steps = gatys.check_steps(steps)
     status = text("style.step", step=0, steps=steps)
-    yield gr.skip(), losses_plot([]), status, gr.skip(), (0, steps)
+    yield gr.skip(), losses_frame([]), status, gr.skip(), (0, steps)
     perceptual = gatys.get_perceptual(backbone)
     rows = []
     for step in gatys.run(photo, painting, steps, perceptual):
@@ -258,11 +263,14 @@ def paint(
             {"step": step.step, "loss": step.style_loss, "term": text("style.style_term")},
         ]
         progress((step.step, step.steps), desc=text("style.optimising"))
-        if step.step % SHOW_EVERY == 0 or step.step == step.steps:
+        if step.step % SHOW_EVERY and step.step < step.steps:
+            # the curves every step: a stop takes effect at a yield, so within one step
+            yield gr.skip(), losses_frame(rows), gr.skip(), gr.skip(), gr.skip()
+        else:
             status = text("style.step", step=step.step, steps=step.steps)
             by = text("style.made_by_gatys", steps=step.step)
             shown = (step.step, step.steps) if step.step < step.steps else None
-            yield gatys.to_image(step.picture), losses_plot(rows), status, by, shown
+            yield gatys.to_image(step.picture), losses_frame(rows), status, by, shown
 
 
 @gpu

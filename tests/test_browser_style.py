@@ -72,7 +72,10 @@ def axis_labels(plot) -> list[str]:
 def expect_numeric_axes(plot, strings: dict) -> list[str]:
     """Step and loss on linear (numeric) scales with titles and legend in `strings`' language."""
     x_axis = plot.locator(f"[aria-label^=\"X-axis titled '{strings['style.step_axis']}'\"]")
-    expect(x_axis).to_have_attribute("aria-label", re.compile("linear scale"), timeout=20_000)
+    numbers = re.compile(r"linear scale with values from \d+ to \d+")
+    expect(x_axis).to_have_attribute("aria-label", numbers, timeout=20_000)
+    lines = plot.locator("g.mark-line path[stroke^='#']")  # the two curves, in colour
+    expect(lines).to_have_count(2)
     labels = axis_labels(plot)
     y_title = f"Y-axis titled '{strings['style.loss_axis']}' for a linear scale"
     assert any(label.startswith(y_title) for label in labels), labels
@@ -92,8 +95,8 @@ def test_uploading_a_photo_and_picking_a_style_shows_the_stylised_image(page):
         pytest.skip("no shipped mosaic weights")
     panel = open_style(page, EN, "presets")
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
-    output = panel.locator("#style-output img[src*='gradio_api/file']")
-    output.wait_for(timeout=30_000)
+    output = panel.locator(OUTPUT)
+    output.wait_for(timeout=60_000)  # (the first call loads the network)
     made_by = panel.locator("#style-made-by")
     expect(made_by).to_contain_text("multi-style network", timeout=30_000)  # the default
     first = output.get_attribute("src")
@@ -157,6 +160,7 @@ def test_stopping_your_own_style_mid_run_keeps_the_last_picture_and_says_so(page
     panel.get_by_role("button", name=EN["style.start"], exact=True).click()
     shown = panel.get_by_text(re.compile(r"^Step (5|10|15) of 100\.$"))
     expect(shown).to_be_visible(timeout=90_000)
+    expect_numeric_axes(panel.locator("#style-losses"), EN)
     panel.get_by_role("button", name=EN["style.stop"], exact=True).click()
     stopped = panel.get_by_text(re.compile(r"^Stopped at step (\d+) of 100\.$"))
     expect(stopped).to_be_visible(timeout=10_000)
@@ -165,6 +169,7 @@ def test_stopping_your_own_style_mid_run_keeps_the_last_picture_and_says_so(page
     panel.locator(PICTURE).wait_for(timeout=10_000)
     page.wait_for_timeout(3_000)  # stopped: no further steps arrive
     expect(stopped).to_be_visible()
+    expect_numeric_axes(panel.locator("#style-losses"), EN)  # the curves stay too
     screenshot(panel, "style-own-stopped")
     assert panel.get_by_text("Error", exact=True).count() == 0, toasts(page)
 
@@ -196,5 +201,7 @@ def test_a_chinese_browser_reads_the_style_tab_in_chinese(browser, app_url):
         panel.get_by_role("button", name=ZH["style.stop"], exact=True).click()
         stopped = panel.get_by_text(re.compile(r"^已在第 \d+ 步停止（共 100 步）。$"))
         expect(stopped).to_be_visible(timeout=10_000)
-        assert page.get_by_text("Error", exact=True).count() == 0
+        running = panel.locator("#style-picture [data-testid=status-tracker]")
+        expect(running).to_have_class(re.compile(r"\bhide\b"), timeout=30_000)  # it has ended
+        assert page.get_by_text("Error", exact=True).count() == 0, toasts(page)
         screenshot(panel, "style-own-zh")

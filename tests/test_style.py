@@ -597,12 +597,15 @@ def test_the_own_style_run_yields_the_step_of_its_picture_and_stop_names_it(monk
         photo(40, 30).save(folder / "photo.png")
         photo(30, 30).save(folder / "style.png")
         paths = [{"path": str(folder / name)} for name in ("photo.png", "style.png")]
-        outputs = list(tab.paint(*paths, 7))
+        outputs = [out for out in tab.paint(*paths, 7) if out[2] != tab.gr.skip()]
         statuses = [status for _, _, status, _, _ in outputs]
         assert statuses == ["第 0 步，共 7 步。", "第 5 步，共 7 步。", "第 7 步，共 7 步。"]
         assert [shown for *_, shown in outputs] == [(0, 7), (5, 7), None]  # None: done
-        plot = outputs[1][1]
+        assert len(outputs[1][1]) == 2 * 5  # both terms' losses at steps 1-5
+        assert len(list(tab.paint(*paths, 7))) == 1 + 7  # the curves after every step
+        plot = tab.losses_plot([])  # (its page-load value)
         assert (plot.x_title, plot.y_title, plot.color_title) == ("步", "损失", "损失项")
+        assert plot.value["data"] == [[1, None, "内容"], [1, None, "风格"]]  # no loss yet
         assert tab.stopped((5, 7)) == ("已在第 5 步停止（共 7 步）。", None)
     assert tab.stopped((15, 100)) == ("Stopped at step 15 of 100.", None)
     assert tab.stopped(None)[0] == tab.gr.skip()  # nothing running: the status stays
