@@ -12,6 +12,7 @@ from demos.common import (
     endpoint,
     gpu,
     image_upload,
+    in_readers_language_on,
     uploaded_path,
     user_errors,
 )
@@ -63,9 +64,16 @@ def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
     )
 
 
+def bar_chart(probs: dict[str, float] | None) -> gr.BarPlot:
+    """The bar chart's new value, its axis titles in the reader's language (the browser does not
+    translate a plot's axis titles)."""
+    titles = dict(x_title=text("digits.axis_digit"), y_title=text("digits.axis_probability"))
+    return gr.BarPlot(bar_data(probs), **titles)
+
+
 def empty() -> tuple:
     """The outputs of a cleared tab: label, preview, bars, status."""
-    return None, None, bar_data(None), text("digits.prompt")
+    return None, None, bar_chart(None), text("digits.prompt")
 
 
 def outputs_for(image28: np.ndarray) -> tuple:
@@ -73,7 +81,7 @@ def outputs_for(image28: np.ndarray) -> tuple:
     probs = dict(zip(digits.LABELS, map(float, digits.probabilities(image28)), strict=True))
     top = max(probs, key=probs.get)
     status = text("digits.looks_like", digit=top, p=probs[top])
-    return probs, enlarge(image28), bar_data(probs), status
+    return probs, enlarge(image28), bar_chart(probs), status
 
 
 @gpu
@@ -123,7 +131,7 @@ def classify_sketch(payload: dict | None, pad: gr.Sketchpad) -> tuple:
     try:
         image28 = digits.preprocess(drawing(payload, pad))
     except InputError as err:
-        return None, None, bar_data(None), localize(err.message)
+        return None, None, bar_chart(None), localize(err.message)
     return outputs_for(image28)
 
 
@@ -159,6 +167,7 @@ def build() -> None:
     about_panel(SPEC)
 
     outputs = [label, preview, bars, status]
+    in_readers_language_on(lambda: bar_chart(None), [bars])
 
     def classify_drawing(payload: dict | None) -> tuple:
         return classify_sketch(payload, sketch)

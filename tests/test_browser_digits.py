@@ -121,3 +121,13 @@ def test_an_upload_replaces_the_sketch_and_a_new_sketch_replaces_the_upload(pane
     expect(panel.get_by_role("button", name="Remove Image")).to_have_count(0)  # photo gone
     panel.get_by_text("Looks like a 1").wait_for(timeout=20_000)
     screenshot(panel, "digits-sketch-replaces-upload")
+
+
+@pytest.mark.parametrize(
+    ("locale", "axes"), [("zh-CN", "数字.*概率"), ("en-US", "digit.*probability")]
+)
+def test_the_bar_charts_axis_titles_are_in_the_pages_language(browser, app_url, locale, axes):
+    with browser_page(browser, app_url, locale) as page:
+        chart = active_panel(page).get_by_role("img").filter(has_text=re.compile(axes))
+        expect(chart).to_be_visible(timeout=30_000)
+        screenshot(page, f"digits-bar-axes-{locale}")

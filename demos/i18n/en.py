@@ -9,8 +9,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "PyTorch demo gallery",
         "intro": "Deep-learning demos, each backed by PyTorch models this project ships, trained "
         "here or converted from licensed pretrained weights, all working offline. Open 'About "
-        "this model' in any tab to see how. 中文界面：页脚的 Settings "
-        "(设置) 里选择 Language → 中文。",
+        "this model' in any tab to see how. The page follows your browser's language; switch it "
+        "with 中文 | English at the top (a reload keeps the choice). 中文界面：点右上角的“中文”。",
     },
     "common": {
         "about": "About this model",
@@ -57,6 +57,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro": "Draw a digit, 0 to 9, as large as you like: it is cropped, scaled to 20 pixels "
         "and centred like the MNIST digits the network learned from.",
         "draw": "Draw a digit",
+        "axis_digit": "digit",
+        "axis_probability": "probability",
         "photo": "…or a photo (dark ink on light paper, or white on black like MNIST)",
         "clear": "Clear",
         "prompt": "Draw a digit.",
