@@ -334,3 +334,14 @@ def test_uploads_and_outputs_are_deleted_from_the_servers_cache_once_old(tmp_pat
         assert all(f.exists() for f in static)
     finally:
         blocks.close()
+
+
+def test_the_server_limits_glibcs_malloc_arenas():
+    """(RSS stays flat under load only with few arenas: see app.limit_malloc_arenas.)"""
+    import platform
+
+    import app
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc")
+    assert app.limit_malloc_arenas() is True
