@@ -530,7 +530,7 @@ def test_cyclegan_endpoint_translates_and_names_an_unknown_direction(app_url):
 
 
 def test_browser_upload_shows_the_translated_photo(app_url):
-    from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, active_panel
+    from tests.browser import CHROMIUM, CHROMIUM_FLAGS, active_panel
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed")

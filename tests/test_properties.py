@@ -298,6 +298,8 @@ def answer_or_message(block_fn, raw: list) -> str | None:
         return err.message
     outputs = result if len(block_fn.outputs) > 1 else (result,)
     for component, value in zip(block_fn.outputs, outputs, strict=True):
+        if isinstance(value, gr.components.Component):  # an update with new props, as Gradio
+            value = value.constructor_args.get("value")  # unpacks it: its value is postprocessed
         sent = component.postprocess(value)
         if isinstance(sent, GradioModel | GradioRootModel):
             sent = sent.model_dump()
