@@ -11,19 +11,13 @@ from models.summarization import SPEC, hub
 from models.summarization.sentences import split_sentences
 from tests.browser import active_panel, needs_chromium, screenshot
 from tests.conftest import hub_model_cached
+from tests.test_summarization import ARTICLE
 
 pytestmark = [
     needs_chromium,
     pytest.mark.skipif(not SPEC.weights_path().is_file(), reason="no shipped weights"),
 ]
 
-ARTICLE = (
-    "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn for the three months "
-    "to December. The firm, which is now one of the biggest investors in Google, benefited from "
-    "sales of high-speed internet connections. TimeWarner said fourth quarter sales rose 2% to "
-    "$11.1bn from $10.9bn. Its profits were buoyed by one-off gains. Time Warner said on Friday "
-    "that it now owns 8% of search-engine Google."
-)
 # LCSTS val: a Weibo post of seven sentences (quoted)
 SEVEN = (
     "怎么去旅游呢？跟团？自由行？搭车穷游？统统OUT了！3年时间里，温州90后小伙仇乾阳畅游全球40多个"
