@@ -14,12 +14,15 @@ from demos.common import (
     user_errors,
 )
 from demos.i18n import label_names, localize, t, text
-from models.cifar10 import SPEC, hub
-from models.cifar10 import predict as cifar10
+from models.cifar10 import HUB_MODEL, LABELS, SPEC
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
+from models.common.loading import LazyModule
 from models.common.samples import sample
+
+cifar10 = LazyModule("models.cifar10.predict")  # imported with torch by the first request
+hub = LazyModule("models.cifar10.hub")
 
 TITLE = t("cifar10.title")
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
@@ -28,7 +31,7 @@ TOP_CLASS = "top class"
 TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
 MODELS = [
     (t("cifar10.trained"), TRAINED),
-    (f"{t('cifar10.pretrained')} {hub.HUB_MODEL}", PRETRAINED),  # (the colon: in the string)
+    (f"{t('cifar10.pretrained')} {HUB_MODEL}", PRETRAINED),  # (the colon: in the string)
 ]
 
 # Sample photos shipped with the app: a cat, a rocket, a person and a coffee cup (the last two
@@ -139,7 +142,7 @@ def build() -> None:
             target = gr.Dropdown(
                 [
                     (t("cifar10.top_class"), TOP_CLASS),
-                    *((t(f"labels.{c}"), c) for c in cifar10.LABELS),
+                    *((t(f"labels.{c}"), c) for c in LABELS),
                 ],
                 value=TOP_CLASS,
                 label=t("cifar10.explain"),

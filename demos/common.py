@@ -29,7 +29,7 @@ from models.common.cards import (
     training_curves,
     weights_summary,
 )
-from models.common.device import model_device
+from models.common.device import decided_device
 from models.common.errors import InputError, ModelUnavailable
 from models.common.hub import HubUnavailable
 from models.common.paths import LOG
@@ -331,15 +331,15 @@ def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
         training = text("about.semicolon", lang).join(
             f"`{v}` {training_summary(s, lang)}" for v, s in summaries.items()
         )
-    device = model_device().type
-    device_key = f"about.device_{device}"
+    device = decided_device()
+    device_key = f"about.device_{device.type if device else 'pending'}"
     facts = {
         "architecture": fact_text(spec.architecture, lang),
         "parameters": f"{params:,}",
         "training_data": fact_text(spec.training_data, lang),
         "training": training,
         "measured": measured_text(spec, lang),
-        "runs_on": text(device_key, lang) if device_key in FLAT[DEFAULT] else device,
+        "runs_on": text(device_key, lang) if device_key in FLAT[DEFAULT] else str(device),
         "reproduce": f"`{fact_text(spec.train, lang)}`; `{spec.evaluate}`",
     }
     return [

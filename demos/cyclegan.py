@@ -16,11 +16,14 @@ from demos.common import (
 from demos.i18n import localize, t
 from models.common.errors import InputError
 from models.common.images import ImageInput
+from models.common.loading import LazyModule
 from models.common.samples import sample
-from models.cyclegan import SPEC, compressed, hub
-from models.cyclegan import predict as cyclegan
-from models.cyclegan.data import check_direction, reverse
-from models.cyclegan.predict import Translation
+from models.cyclegan import SPEC
+
+cyclegan = LazyModule("models.cyclegan.predict")  # imported with torch by the first request
+compressed = LazyModule("models.cyclegan.compressed")
+hub = LazyModule("models.cyclegan.hub")
+data = LazyModule("models.cyclegan.data")
 
 TITLE = t("cyclegan.title")
 # The API's names for the generators; a new one goes at the end (clients send these values).
@@ -56,8 +59,8 @@ def resolve(model: str, direction: str) -> str:
     return model
 
 
-def translation(image: ImageInput, direction: str, model: str = DEFAULT) -> Translation:
-    check_direction(direction)
+def translation(image: ImageInput, direction: str, model: str = DEFAULT) -> "cyclegan.Translation":
+    data.check_direction(direction)
     model = resolve(model, direction)
     if model == PRETRAINED:
         return hub.translate(image, direction)
@@ -90,7 +93,7 @@ def round_trip(image: dict | None, direction: str, model: str = DEFAULT):
     model choice of /cyclegan ("trained": the ones trained here both ways; the way back of
     "default" and "compressed" for horse2zebra is the zebra2horse generator trained here)."""
     there = translation(uploaded_path(image), direction, model)
-    back = translation(there.image, reverse(direction), back_model(model))
+    back = translation(there.image, data.reverse(direction), back_model(model))
     return there.image, back.image
 
 
@@ -104,7 +107,7 @@ def show(image: dict | None, direction: str, model: str = DEFAULT, shown: str = 
     there = translation(uploaded_path(image), direction, model)
     back = None
     if shown == ROUND_TRIP:  # (the way back may need another Hub file: the same notice)
-        back = translation(there.image, reverse(direction), back_model(model)).image
+        back = translation(there.image, data.reverse(direction), back_model(model)).image
     notice = localize(there.notice) if there.notice else ""
     return there.image, back, notice
 

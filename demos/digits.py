@@ -18,8 +18,10 @@ from demos.common import (
 )
 from demos.i18n import localize, t, text
 from models.common.errors import InputError
-from models.digits import SPEC
-from models.digits import predict as digits
+from models.common.loading import LazyModule
+from models.digits import LABELS, SPEC
+
+digits = LazyModule("models.digits.predict")  # imported with torch by the first request
 
 TITLE = t("digits.title")
 
@@ -59,9 +61,7 @@ def enlarge(image28: np.ndarray) -> Image.Image:
 def bar_data(probs: dict[str, float] | None) -> pd.DataFrame:
     """All ten probabilities as rows for the bar chart."""
     probs = probs or {}
-    return pd.DataFrame(
-        {"digit": digits.LABELS, "probability": [probs.get(d, 0.0) for d in digits.LABELS]}
-    )
+    return pd.DataFrame({"digit": LABELS, "probability": [probs.get(d, 0.0) for d in LABELS]})
 
 
 def bar_chart(probs: dict[str, float] | None) -> gr.BarPlot:
@@ -78,7 +78,7 @@ def empty() -> tuple:
 
 def outputs_for(image28: np.ndarray) -> tuple:
     """What the tab shows for one preprocessed digit: label, preview, bars, status."""
-    probs = dict(zip(digits.LABELS, map(float, digits.probabilities(image28)), strict=True))
+    probs = dict(zip(LABELS, map(float, digits.probabilities(image28)), strict=True))
     top = max(probs, key=probs.get)
     status = text("digits.looks_like", digit=top, p=probs[top])
     return probs, enlarge(image28), bar_chart(probs), status

@@ -16,16 +16,19 @@ from demos.common import (
 from demos.i18n import localize, t, text
 from models.common.errors import InputError
 from models.common.images import ImageInput, overlay_heatmap, overlay_labels, overlay_mask
+from models.common.loading import LazyModule
 from models.common.samples import sample
-from models.pets import SPEC, deeplab, hub
-from models.pets import predict as pets
-from models.pets.predict import Segmentation, mask_image, shrink
+from models.pets import SPEC
+
+pets = LazyModule("models.pets.predict")  # imported with torch by the first request
+hub = LazyModule("models.pets.hub")
+deeplab = LazyModule("models.pets.deeplab")
 
 TITLE = t("pets.title")
 # The API's names for the models (new ones go at the end; a name keeps its meaning):
 # trained here, torchvision's DeepLabV3 (needs internet), DeepLabV3-MobileNetV2 shipped here.
 TRAINED, PRETRAINED, DEEPLAB = "trained", "pretrained", "deeplab-offline"
-SEGMENTERS = {TRAINED: pets.segment, PRETRAINED: hub.segment, DEEPLAB: deeplab.segment}
+SEGMENTERS = {TRAINED: pets, PRETRAINED: hub, DEEPLAB: deeplab}  # modules with a segment()
 MODELS = [
     (t("pets.trained"), TRAINED),
     (t("pets.pretrained"), PRETRAINED),
@@ -46,17 +49,17 @@ DISPLAY_SIDE = 1600  # the overlays are shown at most this large (the mask keeps
 EXAMPLES = [str(sample(name)) for name in ("chelsea", "coffee", "astronaut")]
 
 
-def segmentation(image: ImageInput, model: str) -> Segmentation:
+def segmentation(image: ImageInput, model: str) -> "pets.Segmentation":
     if model not in SEGMENTERS:
         raise InputError(
             "Unknown model {model}: use one of {known}.",
             model=repr(model),
             known=", ".join(SEGMENTERS),
         )
-    return SEGMENTERS[model](image)
+    return SEGMENTERS[model].segment(image)
 
 
-def verdict_note(result: Segmentation) -> str:
+def verdict_note(result: "pets.Segmentation") -> str:
     """What the tab says about the result: nothing when it is sure of the pet, else that it
     found none or is unsure (with the region's size and mean probability)."""
     found = pets.verdict(result)
@@ -66,10 +69,10 @@ def verdict_note(result: Segmentation) -> str:
     return text("pets.no_pet" if found == pets.NO_PET else "pets.unsure", share=share, p=p)
 
 
-def view(result: Segmentation, shown: str = OVERLAY) -> Image.Image:
+def view(result: "pets.Segmentation", shown: str = OVERLAY) -> Image.Image:
     """The photo with the pet tinted and outlined, the trimap classes, or the heat map (at
     most DISPLAY_SIDE large)."""
-    result = shrink(result, DISPLAY_SIDE)
+    result = pets.shrink(result, DISPLAY_SIDE)
     if shown == TRIMAP:
         return overlay_labels(result.image, result.classes, TRIMAP_COLOURS)
     if shown == HEAT:
@@ -85,7 +88,7 @@ def segment_pet(image: dict | None, model: str = DEFAULT):
     the model trained here ("trained"), torchvision's DeepLabV3 ("pretrained", needs internet)
     or DeepLabV3-MobileNetV2 shipped converted ("deeplab-offline")."""
     result = segmentation(uploaded_path(image), model)
-    return mask_image(result.mask), view(result), round(result.pet_share, 4)
+    return pets.mask_image(result.mask), view(result), round(result.pet_share, 4)
 
 
 @gpu
@@ -99,7 +102,12 @@ def show(image: dict | None, model: str, shown: str):
     result = segmentation(uploaded_path(image), model)
     notes = [verdict_note(result), localize(result.notice) if result.notice else ""]
     share = round(result.pet_share, 4)
-    return view(result, shown), mask_image(result.mask), share, "\n\n".join(filter(None, notes))
+    return (
+        view(result, shown),
+        pets.mask_image(result.mask),
+        share,
+        "\n\n".join(filter(None, notes)),
+    )
 
 
 def build() -> None:

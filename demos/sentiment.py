@@ -20,15 +20,18 @@ from demos.common import (
 )
 from demos.i18n import label_names, localize, t
 from models.common.errors import InputError
-from models.sentiment import SPEC, hub
-from models.sentiment import predict as sentiment
+from models.common.loading import LazyModule
+from models.sentiment import HUB_MODEL, SPEC
+
+sentiment = LazyModule("models.sentiment.predict")  # imported with torch by the first request
+hub = LazyModule("models.sentiment.hub")
 
 TITLE = t("sentiment.title")
 TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
 COLUMNS = ("text", "label", "p_positive")  # the batch scores' columns in the CSV and the API
 MODELS = [
     (t("sentiment.trained"), TRAINED),
-    (f"{t('sentiment.pretrained')}: {hub.HUB_MODEL}", PRETRAINED),
+    (f"{t('sentiment.pretrained')}: {HUB_MODEL}", PRETRAINED),
 ]
 EXAMPLES = [
     ["房间干净整洁，前台服务热情，早餐品种也多，下次出差还住这家。"],  # hotel

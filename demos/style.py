@@ -25,12 +25,22 @@ from demos.common import (
 from demos.i18n import localize, t, text
 from models.common.cards import read_metrics, weights_summary
 from models.common.errors import InputError
+from models.common.loading import LazyModule
 from models.common.samples import sample
-from models.style import SPEC, STYLES, gatys
-from models.style import predict as style
-from models.style.pretrained import DEFAULT_PRESET, PRESETS
+from models.style import (
+    DEFAULT_LONG_SIDE,
+    DEFAULT_PRESET,
+    LONG_SIDES,
+    MAX_STEPS,
+    PRESETS,
+    SPEC,
+    STYLES,
+    THUMBNAIL,
+)
 from models.style.thumbnails import thumbnail_path
-from models.style.train import THUMBNAIL
+
+style = LazyModule("models.style.predict")  # imported with torch by the first request
+gatys = LazyModule("models.style.gatys")
 
 TITLE = t("style.title")
 TRAINED_KEYS = {  # a network trained here -> its name's key in demos/i18n
@@ -121,7 +131,7 @@ def show_preset(name: str):
     return preset_thumbnail(name), preset_card(name)
 
 
-def made_by(result: style.Stylized, preset: str = "", blend_with: str = "", blend=0.0) -> str:
+def made_by(result: "style.Stylized", preset: str = "", blend_with: str = "", blend=0.0) -> str:
     """The line under the picture naming the network that made it."""
     if result.made_by == style.ARBITRARY:
         return text("style.made_by_arbitrary")
@@ -151,7 +161,7 @@ def pick_trained(name: str | None):
 def stylize(
     image: dict | None,
     preset: str = DEFAULT_PRESET,
-    long_side: int = style.DEFAULT_LONG_SIDE,
+    long_side: int = DEFAULT_LONG_SIDE,
     strength=1.0,
     blend_with: str = "",
     blend=0.5,
@@ -177,9 +187,7 @@ def show(image: dict | None, preset: str, long_side: int, strength: float, blend
     """The presets' event: the stylised image, any notice and the "made by" line."""
     if image is None:
         return None, "", ""
-    if not (
-        offered(long_side, *style.LONG_SIDES) and offered(strength, 0, 1) and offered(blend, 0, 1)
-    ):
+    if not (offered(long_side, *LONG_SIDES) and offered(strength, 0, 1) and offered(blend, 0, 1)):
         return gr.skip(), gr.skip(), gr.skip()
     blend_with = blend_with if preset in PRESETS else ""
     result = style.stylize(
@@ -280,7 +288,7 @@ def stylize_custom(
     style_image: dict | None,
     steps: int = API_STEPS,
     method: str = METHODS[0],
-    long_side: int = style.DEFAULT_LONG_SIDE,
+    long_side: int = DEFAULT_LONG_SIDE,
     strength=1.0,
 ):
     """API /stylize_custom: a content image and any style image -> the stylised picture.
@@ -319,7 +327,7 @@ def presets_tab() -> None:
                 blend = gr.Slider(0, 1, value=0.5, step=0.05, label=t("style.blend"))
             trained = gr.Radio(TRAINED, value=None, label=t("style.trained_presets"))
             long_side = gr.Slider(
-                *style.LONG_SIDES, value=style.DEFAULT_LONG_SIDE, step=64, label=t("style.size")
+                *LONG_SIDES, value=DEFAULT_LONG_SIDE, step=64, label=t("style.size")
             )
             strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.strength"))
             # the chosen preset's API name (a gallery click or the trained-here choice sets it)
@@ -394,13 +402,13 @@ def own_tab() -> None:
                 )
             examples(OWN_EXAMPLES, [content, own_style], t("style.examples"))
             own_size = gr.Slider(
-                *style.LONG_SIDES, value=style.DEFAULT_LONG_SIDE, step=64, label=t("style.size")
+                *LONG_SIDES, value=DEFAULT_LONG_SIDE, step=64, label=t("style.size")
             )
             own_strength = gr.Slider(0, 1, value=1, step=0.05, label=t("style.own_strength"))
             fast = gr.Button(t("style.fast"), variant="primary")
             with gr.Accordion(t("style.watch"), open=True):
                 gr.Markdown(t("style.watch_intro"))
-                steps = step_budget(gatys.MAX_STEPS, 100, t("style.steps"))
+                steps = step_budget(MAX_STEPS, 100, t("style.steps"))
                 backbone = gr.Radio(PERCEPTUAL, value="darknet", label=t("style.perceptual"))
                 with gr.Row():
                     start = gr.Button(t("style.start"))
@@ -454,7 +462,7 @@ def own_tab() -> None:
     # The API's own Gatys step count (its default, API_STEPS, is a quick preview; the tab's
     # slider starts at 100) and method (the one-pass network unless a client asks for gatys).
     api_steps = gr.Slider(
-        1, gatys.MAX_STEPS, value=API_STEPS, step=1, label=t("style.steps"), visible=False
+        1, MAX_STEPS, value=API_STEPS, step=1, label=t("style.steps"), visible=False
     )
     api_method = gr.Dropdown(
         METHOD_CHOICES, value=METHODS[0], label=t("style.method"), visible=False

@@ -15,9 +15,13 @@ from demos.common import (
     user_errors,
 )
 from demos.i18n import localize, t
+from models.common.loading import LazyModule
 from models.common.text import normalize
 from models.summarization import SPEC
-from models.summarization import predict as summarization
+
+summarization = LazyModule(
+    "models.summarization.predict"
+)  # imported with torch by the first request
 
 TITLE = t("summarization.title")
 MAX_LENGTH = 20  # sentences the slider offers (the API takes up to predict.MAX_SENTENCES)
@@ -63,7 +67,7 @@ def notices_of(notices: list[str]) -> str:
     return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
 
 
-def highlighted(result: summarization.Summary) -> list[tuple[str, str | None]]:
+def highlighted(result: "summarization.Summary") -> list[tuple[str, str | None]]:
     """The source in pieces, those the summary took labelled (gr.HighlightedText)."""
     label = i18n.text("summarization.taken")
     pieces, pos = [], 0
@@ -77,7 +81,7 @@ def highlighted(result: summarization.Summary) -> list[tuple[str, str | None]]:
     return pieces
 
 
-def shaded(result: summarization.Summary) -> list[tuple[str, float | None]]:
+def shaded(result: "summarization.Summary") -> list[tuple[str, float | None]]:
     """Each source sentence with its score (0-1: the shade), the gaps between them unshaded."""
     if result.scores is None:
         return [(result.source, None)]
@@ -90,7 +94,7 @@ def shaded(result: summarization.Summary) -> list[tuple[str, float | None]]:
     return pieces
 
 
-def rouge_table(result: summarization.Summary) -> str:
+def rouge_table(result: "summarization.Summary") -> str:
     if result.rouge is None:
         return ""
     r = result.rouge

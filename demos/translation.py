@@ -20,8 +20,10 @@ from demos.common import (
     user_errors,
 )
 from demos.i18n import localize, t
-from models.translation import SPEC
-from models.translation import predict as translation
+from models.common.loading import LazyModule
+from models.translation import MAX_BEAM, SPEC
+
+translation = LazyModule("models.translation.predict")  # imported with torch by the first request
 
 TITLE = t("translation.title")
 TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
@@ -76,7 +78,7 @@ def notices_of(notices: list[str]) -> str:
     return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
 
 
-def block_attention(result: translation.Translation) -> translation.Attention | None:
+def block_attention(result: "translation.Translation") -> "translation.Attention | None":
     """The attention of the first sentences (up to MAX_PLOT_PIECES source pieces) placed side
     by side: each sentence's target rows against its own source columns."""
     parts = []
@@ -99,7 +101,7 @@ def block_attention(result: translation.Translation) -> translation.Attention | 
     return translation.Attention(source, target, weights)
 
 
-def plot_attention(att: translation.Attention) -> Image.Image:
+def plot_attention(att: "translation.Attention") -> Image.Image:
     """The heat map (rows: pieces written, columns: pieces read) as an image. Drawn on its own
     Figure, not pyplot's global state: two requests may plot at once."""
     from matplotlib.figure import Figure
@@ -156,9 +158,7 @@ def build() -> None:
             )
             direction = gr.Radio(DIRECTIONS, value="auto", label=t("translation.direction"))
             with gr.Row():
-                beam = gr.Slider(
-                    1, translation.MAX_BEAM, value=4, step=1, label=t("translation.beam")
-                )
+                beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("translation.beam"))
                 length_penalty = gr.Slider(
                     0.0, 2.0, value=0.6, step=0.1, label=t("translation.length_penalty")
                 )

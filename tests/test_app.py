@@ -18,13 +18,16 @@ from tests.conftest import hub_model_cached
 from tests.strokes import render
 
 
-def test_importing_and_building_the_app_loads_no_model():
+def test_importing_and_building_the_app_loads_no_model_and_imports_no_torch():
+    """The start stays fast: torch (2 of 5 s on a 2-core CPU), the tokenizers and transformers
+    are imported by the first request that needs them, not by building the tabs."""
+    heavy = ("torch", "torchvision", "transformers", "jieba", "sentencepiece", "matplotlib")
     code = (
-        "import app; from models.common.loading import loaded_keys; "
-        "app.build_app(); print(loaded_keys())"
+        "import sys, app; from models.common.loading import loaded_keys; app.build_app(); "
+        f"print(loaded_keys(), [m for m in {heavy!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert out.stdout.strip().splitlines()[-1] == "[] []"
 
 
 @pytest.fixture(scope="module")

@@ -88,9 +88,14 @@ def test_the_device_is_decided_once_and_not_reread_from_the_environment(monkeypa
     assert devices.model_device() == torch.device("cpu")
     monkeypatch.setenv(devices.DEVICE_ENV, "tpu")  # read on first use only: no error now
     assert devices.model_device() == torch.device("cpu")
-    assert devices.use_device("cpu") == torch.device("cpu")
+    monkeypatch.setattr(devices, "_preference", None)
+    devices.use_device("cpu")
+    assert devices.model_device() == torch.device("cpu")
     with pytest.raises(ValueError, match="unknown device"):
         devices.use_device("tpu")
+    devices.use_device("auto")  # resolved at the first model load, not now
+    assert devices._chosen is None
+    assert devices.model_device() == devices.pick_device("auto")
 
 
 def test_precision_policy_is_fp16_on_cuda_only_where_the_net_allows():
@@ -161,7 +166,7 @@ def test_checkpoint_of_another_run_or_damaged_raises_checkpoint_error_not_system
 
 
 def test_training_log_with_bytes_that_are_not_utf8_keeps_its_good_rows(tmp_path):
-    from models.common.training import read_log
+    from models.common.cards import read_log
 
     log = tmp_path / "default.log.jsonl"
     log.write_bytes(b'{"epoch": 1, "train_loss": 0.5}\n\xff\xfe\x00garbage\n{"epoch": 2}\n')

@@ -301,7 +301,7 @@ def test_tiny_unreadable_and_unknown_direction_give_clear_messages(tiny_cyclegan
 def test_train_dry_run_writes_both_generators_that_predict_loads(
     tmp_path, monkeypatch, fresh_cache
 ):
-    from models.common.training import read_log
+    from models.common.cards import read_log
     from models.cyclegan import train
 
     root = tmp_path / "data"

@@ -128,7 +128,7 @@ def write_fake_pets(root: Path, n: int = 6) -> None:
 
 
 def test_train_dry_run_writes_weights_that_predict_loads(tmp_path, monkeypatch, fresh_cache):
-    from models.common.training import read_log
+    from models.common.cards import read_log
     from models.pets import train
 
     write_fake_pets(tmp_path / "data")

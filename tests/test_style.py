@@ -14,10 +14,10 @@ from PIL import Image
 from torch import nn
 
 from models.common import hub as common_hub
+from models.common.cards import read_log
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import fit_long_side
-from models.common.training import read_log
 from models.common.weights import read_meta, save_weights
 from models.style import SPEC, STYLES, gatys, predict, pretrained
 from models.style import perceptual as perceptual_nets

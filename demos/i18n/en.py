@@ -51,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "device_cpu": "CPU",
         "device_cuda": "CUDA GPU",
         "device_mps": "Apple GPU (MPS)",
+        "device_pending": "chosen at the first model load: a CUDA GPU, else an Apple GPU, else "
+        "the CPU",
     },
     "digits": {
         "title": "Digits",

@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "device_cpu": "CPU",
         "device_cuda": "CUDA GPU",
         "device_mps": "Apple GPU（MPS）",
+        "device_pending": "在第一次加载模型时选定：有 CUDA GPU 用 CUDA GPU，否则用 Apple GPU，再否则用 CPU",
     },
     "digits": {
         "title": "手写数字",

@@ -11,12 +11,10 @@ the model trained here.
 
 import torch
 
-from models.cifar10.net import LABELS
+from models.cifar10 import HUB_MODEL, LABELS
 from models.common.device import model_device
 from models.common.hub import HubUnavailable, get_pretrained
 from models.common.images import ImageInput, center_square, open_image, to_rgb
-
-HUB_MODEL = "nielsr/vit-base-patch16-224-in21k-finetuned-cifar10"
 
 
 def from_pretrained(model_id: str, local_only: bool):

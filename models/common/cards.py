@@ -15,10 +15,27 @@ from safetensors import SafetensorError, safe_open
 from models.common.errors import Message
 from models.common.paths import LOG, METRICS
 from models.common.spec import Metric, ModelSpec
-from models.common.training import read_log
 from models.common.weights import WeightsError
 
 BUFFERS = ("running_mean", "running_var", "num_batches_tracked")  # BatchNorm state, not parameters
+
+
+def read_log(path: Path) -> list[dict]:
+    """The rows of a TrainLog file; [] when it is missing or unreadable. Lines that do not parse
+    (the last one, cut short by an interrupted run; bytes that are not UTF-8) are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # missing, a folder, no permission
+        return []
+    rows = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows
 
 
 def weights_summary(path: Path) -> dict:
@@ -27,7 +44,7 @@ def weights_summary(path: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        with safe_open(str(path), framework="pt") as f:
+        with safe_open(str(path), framework="numpy") as f:
             params = 0
             for name in f.keys():
                 if name.endswith(BUFFERS):

@@ -20,8 +20,6 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlparse
 
-import torch
-
 from models.common import loading
 from models.common.device import model_device
 from models.common.errors import Message, ModelUnavailable
@@ -140,6 +138,8 @@ def load_pretrained(model_id: str, from_pretrained: Callable[[str, bool], T]) ->
 
 def model_bytes(model: object) -> int:
     """Bytes of the tensors of a model, or of the nn.Modules in a tuple (tokenizer, model)."""
+    import torch
+
     parts = model if isinstance(model, tuple | list) else (model,)
     return sum(
         t.numel() * t.element_size()

@@ -9,15 +9,20 @@ only be decoded in full, so they are refused before decoding over MAX_DECODED_PI
 MAX_PIXELS).
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from models.common.errors import InputError, Message
+
+if TYPE_CHECKING:  # (the tensor helpers import torch when called: the app starts without it)
+    import torch
 
 MAX_PIXELS = 8192 * 8192  # larger images are refused before decoding (decompression bombs)
 MAX_DECODED_PIXELS = 4096 * 4096  # non-JPEG limit: decoded in full, at most ~64 MB as RGBA
@@ -204,6 +209,8 @@ def center_square(image: Image.Image, size: int) -> Image.Image:
 
 def to_tensor(image: Image.Image) -> torch.Tensor:
     """(C, H, W) float32 in [0, 1]."""
+    import torch
+
     array = np.asarray(image, dtype=np.float32) / 255
     if array.ndim == 2:
         array = array[:, :, None]
@@ -236,6 +243,8 @@ def fit_long_side(size: tuple[int, int], long_side: int) -> tuple[int, int]:
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> tuple[torch.Tensor, tuple[int, int]]:
     """(N, C, H, W) padded at the bottom and right to multiples of `multiple` by reflection
     (replicate where the image is too small to reflect); also the original (H, W) to crop back."""
+    import torch
+
     h, w = x.shape[-2:]
     pad_h, pad_w = -h % multiple, -w % multiple
     if pad_h or pad_w:
@@ -258,6 +267,8 @@ def run_image_to_image(
     `out_size` (width, height; default: the photo's size) as (C, H, W) float32 on the CPU.
 
     The notice is None, or a message saying the photo was processed at a reduced size."""
+    import torch
+
     rgb = image.convert("RGB") if image.mode != "RGB" else image
     target = long_side if long_side is not None else max(rgb.size)
     capped = target > max_side

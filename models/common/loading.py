@@ -4,11 +4,16 @@ Nothing loads at import. The first call to `load_once(key, factory)` runs `facto
 first calls for the same key wait for that one run, while other keys load in parallel. A factory
 that raises caches nothing, so a fixed file is picked up by the next call. `forget(key)` drops a
 model, also one still loading: that load returns its model to its caller but does not cache it.
+
+`LazyModule(name)` defers the import of a module (and of torch behind it) the same way: the
+tabs hold their model code through it, so the app starts without importing torch.
 """
 
+import importlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from types import ModuleType
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -55,3 +60,11 @@ def forget(key: str | None = None) -> None:
             _cache.clear()
         else:
             _cache.pop(key, None)
+
+
+class LazyModule(ModuleType):
+    """Module `name`, imported at the first use of one of its attributes (by importlib, which
+    is thread-safe; the stdlib's LazyLoader is not before Python 3.12)."""
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(importlib.import_module(self.__name__), attr)

@@ -18,19 +18,23 @@ Every file of a weights variant sits beside the others under one stem: `default.
 `default.log.jsonl`, `default.metrics.json`, `default.confusion.png`, ...
 """
 
+from __future__ import annotations
+
 import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING
 
 from models.common.device import inference_dtype, model_device
 from models.common.loading import load_once
 from models.common.paths import WEIGHTS, artefact, weights_dir
 from models.common.weights import WeightsError, load_net
+
+if TYPE_CHECKING:  # (torch is imported by the first model load, not by the app's start)
+    import torch
+    from torch import nn
 
 # How a metric reads: a fraction shown as a percentage (accuracy, IoU), a score already on a
 # 0-100 scale (BLEU, chrF, ROUGE x 100), a plain number, or a loss where lower is better.

@@ -190,24 +190,6 @@ class TrainLog:
             self.writer.flush()
 
 
-def read_log(path: Path) -> list[dict]:
-    """The rows of a TrainLog file; [] when it is missing or unreadable. Lines that do not parse
-    (the last one, cut short by an interrupted run; bytes that are not UTF-8) are skipped."""
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:  # missing, a folder, no permission
-        return []
-    rows = []
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict):
-            rows.append(row)
-    return rows
-
-
 def snapshot(net: torch.nn.Module) -> dict[str, torch.Tensor]:
     """A copy of the net's weights on the CPU, e.g. the best epoch's, kept while training goes on."""
     return {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}

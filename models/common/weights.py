@@ -4,15 +4,19 @@
 checkpoint for the same reason). Files from elsewhere are never unpickled.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors import SafetensorError, safe_open
 
 from models.common.errors import ModelUnavailable
+
+if TYPE_CHECKING:  # (torch is imported by the first save or load, not by the app's start)
+    import torch
 
 
 class WeightsError(ModelUnavailable):
@@ -23,6 +27,8 @@ def save_weights(
     state_dict: dict[str, torch.Tensor], path: Path, meta: dict, half: bool = False
 ) -> None:
     """Write `state_dict` (fp16 floats if `half`) with `meta` (JSON-able) in the header."""
+    from safetensors.torch import save_file
+
     tensors = {
         k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
         for k, v in state_dict.items()
@@ -34,14 +40,14 @@ def save_weights(
 
 
 def read_meta(path: Path) -> dict:
-    from safetensors import safe_open
-
-    with safe_open(str(path), framework="pt") as f:
+    with safe_open(str(path), framework="numpy") as f:
         return json.loads((f.metadata() or {}).get("meta", "{}"))
 
 
 def load_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
     """The float32 state_dict and the header's meta dict; WeightsError names the file on failure."""
+    from safetensors.torch import load_file
+
     if not path.is_file():
         raise WeightsError(f"weights file not found: {path}")
     try:

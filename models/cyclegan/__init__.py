@@ -3,7 +3,15 @@ ResNet generators this project trains, in the official layout (the authors' file
 and GAN Compression's horse -> zebra generator (compressed.py), the tab's default there."""
 
 from models.common.spec import Figure, Metric, ModelSpec
-from models.cyclegan.net import Config, Generator
+
+
+def build(config: dict):
+    """The generator of a weights header's config; a header without `upsample` is from before
+    resize-convolutions: transposed convs. (Imported here: the app starts without torch.)"""
+    from models.cyclegan.net import Config, Generator
+
+    return Generator(Config.from_dict({"upsample": "transpose", **config}))
+
 
 SPEC = ModelSpec(
     name="cyclegan",
@@ -14,8 +22,7 @@ SPEC = ModelSpec(
     "generator (separable convs, trained by its authors)",
     training_data="CycleGAN's apple2orange and horse2zebra training folders (unpaired, ~1000 "
     "photos a domain), random 96 px crops of the photos at 192 px, horizontal flips",
-    # a header without `upsample` is from before resize-convolutions: transposed convs
-    build=lambda config: Generator(Config.from_dict({"upsample": "transpose", **config})),
+    build=build,
     metrics=(  # evaluate.py's default.metrics.json: means over the directions, then each one
         Metric("target_share", "translated test photos judged the target domain (mean)"),
         Metric("target_share_apple2orange", "apple→orange judged orange"),

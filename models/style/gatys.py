@@ -21,10 +21,10 @@ from models.common.device import model_device
 from models.common.errors import InputError
 from models.common.images import fit_long_side, to_tensor
 from models.common.loading import load_once
+from models.style import MAX_STEPS
 from models.style import perceptual as perceptual_nets
 from models.style.net import gram, total_variation
 
-MAX_STEPS = 300  # the step budget a request may ask for
 SIZE = 256  # long side of the optimised picture (and of the style image)
 HYP = {
     "lr": 0.03,  # Adam on pixels in [0, 1]

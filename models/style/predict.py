@@ -28,14 +28,19 @@ from models.common.images import (
     to_rgb,
     to_tensor,
 )
-from models.style import SPEC, STYLES, pretrained
+from models.style import (
+    DEFAULT_LONG_SIDE,
+    DEFAULT_PRESET,
+    LONG_SIDES,
+    PRESETS,
+    SPEC,
+    STYLES,
+    pretrained,
+)
 from models.style.net import STRIDE, TransformerNet
-from models.style.pretrained import DEFAULT_PRESET, PRESETS
 
 MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
 MIN_SIDE = 16  # smaller images (or a side this thin at the output size) are refused
-LONG_SIDES = (256, 1024)  # the output's long side, at least and at most
-DEFAULT_LONG_SIDE = 512
 
 
 # Which network made a picture (the tab's "Made by" line names it)

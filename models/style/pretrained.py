@@ -25,6 +25,7 @@ from models.common.images import center_square, run_image_to_image, to_tensor
 from models.common.loading import load_once
 from models.common.paths import weights_dir
 from models.common.weights import WeightsError, load_net
+from models.style import PRESETS
 from models.style.pretrained_net import (
     MULTI_STRIDE,
     STYLE_SIZE,
@@ -39,8 +40,6 @@ from models.style.pretrained_net import (
 CONVERT = "python -m models.style.convert"
 # API names of the 26 presets: the package names them only by index (0-25); here "style-1" is
 # its index 0, "style-26" its index 25 (names that cannot be confused with the trained six)
-PRESETS = tuple(f"style-{i}" for i in range(1, 27))
-DEFAULT_PRESET = "style-20"  # the package's index 19 (its README's example)
 BUILDERS = {
     "multistyle26": lambda c: MultiStyleNet(MultiStyleConfig.from_dict(c)),
     "arbitrary_predict": lambda c: StylePredictor(PredictorConfig.from_dict(c)),

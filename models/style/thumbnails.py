@@ -10,8 +10,7 @@ from pathlib import Path
 
 from models.common.paths import weights_dir
 from models.common.samples import FOLDER
-from models.style.predict import stylize
-from models.style.pretrained import PRESETS
+from models.style import PRESETS
 
 SAMPLE = FOLDER / "astronaut.jpg"
 WORK_SIDE = 384  # stylised at this size (the strokes' scale of a 512-px result), then shrunk
@@ -27,6 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m models.style.thumbnails", description=__doc__)
     p.add_argument("--out", type=Path, default=weights_dir("style") / "presets")
     args = p.parse_args(argv)
+    from models.style.predict import stylize  # (torch: not for the app, which only reads paths)
+
     args.out.mkdir(parents=True, exist_ok=True)
     total = 0
     for preset in PRESETS:

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from models.common.images import to_tensor
 from models.common.paths import artefact
 from models.common.training import TrainRun, base_parser, recipe, start_training
+from models.style import THUMBNAIL
 from models.style import perceptual as perceptual_nets
 from models.style.data import load_rgb, random_crops, split, style_path
 from models.style.net import (
@@ -44,7 +45,6 @@ HYP = {
     "log_every": 25,  # steps per log row and checkpoint
 }
 STYLE_OVERRIDES: dict[str, dict] = {}  # per-style changes to HYP, chosen by looking at outputs
-THUMBNAIL = "style.jpg"  # <variant>.style.jpg: the painting, <= 256 px, for the About panel
 
 
 def style_targets(perceptual, style: torch.Tensor) -> tuple[list[torch.Tensor], list[float]]:

@@ -24,7 +24,7 @@ from models.common.loading import load_once
 from models.common.text import language, mixed_languages, normalize, split_sentences
 from models.common.transformer import RepetitionGuard, Seq2Seq, beam_search, greedy
 from models.common.weights import WeightsError
-from models.translation import SPEC
+from models.translation import MAX_BEAM, SPEC
 from models.translation.data import Tokenizer
 from models.translation.net import BOS, EOS, UNK
 
@@ -33,7 +33,6 @@ DIRECTIONS = ("auto", "zh-en", "en-zh")
 MAX_CHARS = 2000  # longer input is cut (with a notice): about a page
 MAX_SENTENCES = 40  # at most this many sentences are translated (with a notice)
 MAX_SOURCE_PIECES = 80  # a longer sentence is cut to this many pieces (training saw <= 40)
-MAX_BEAM = 8
 SOURCE_LANGUAGE = {"zh-en": "zh", "en-zh": "en"}
 TARGET_LANGUAGE = {"zh-en": "en", "en-zh": "zh"}
 # Decoding's guard against degenerate repetition ("海海海海", "ationationation"), chosen on the
