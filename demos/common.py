@@ -3,6 +3,7 @@ the one limit on model calls, the About panel."""
 
 import functools
 import inspect
+import json
 import logging
 import os
 import re
@@ -310,6 +311,34 @@ def measured_text(spec: ModelSpec, language: str = DEFAULT) -> str:
     return result
 
 
+def export_text(spec: ModelSpec, language: str = DEFAULT) -> str | None:
+    """Where `python -m models.export` writes the tab default's TorchScript and ONNX files and
+    its measured latency, from the record beside the weights; None without a readable one."""
+    for path in sorted(spec.weights_path().parent.glob("*.export.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            ms, files = record["latency_ms_p50"], record["files"]
+            if not (record["tab_default"] and record["passed"]):
+                continue
+            size = " + ".join(record["inputs"].values())
+            ort, torch_ms = ms["onnxruntime"], ms["pytorch"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # a record cut short or edited by hand: no export line
+        if not (is_number(ort) and is_number(torch_ms) and files):
+            continue
+        return text(
+            "about.export",
+            language,
+            command=f"python -m models.export {spec.name}",
+            folder=str(Path(files[0]).parent),
+            ort=ort,
+            torch=torch_ms,
+            net=record.get("net", ""),
+            size=size,
+        )
+    return None
+
+
 def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
     """The facts of the About panel, one line each, in `language`. Without one (as built at
     start) each line's heading is a translation key (Gradio translates one key per text) and
@@ -342,6 +371,9 @@ def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
         "runs_on": text(device_key, lang) if device_key in FLAT[DEFAULT] else str(device),
         "reproduce": f"`{fact_text(spec.train, lang)}`; `{spec.evaluate}`",
     }
+    exported = export_text(spec, lang)
+    if exported:
+        facts["export"] = exported
     return [
         text("about.fact", lang, heading=heading(f"common.{name}", language), value=value)
         for name, value in facts.items()

@@ -153,7 +153,7 @@ def test_an_about_panel_reads_in_chinese_and_an_untranslated_fact_stays_english(
     assert [line.split("：**")[0] for line in lines] == [
         f"**{zh.STRINGS['common'][key]}"
         for key in ("architecture", "parameters", "training_data", "training", "measured")
-        + ("runs_on", "reproduce")
+        + ("runs_on", "reproduce", "export")  # export: models/digits/weights/default.export.json
     ]
     measured = lines[4]
     assert "准确率，测于 MNIST 测试集（10,000 个样本）" in measured, measured
