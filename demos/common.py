@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -82,13 +83,61 @@ def step_budget(maximum: int, value: int, label: str) -> gr.Slider:
     return gr.Slider(1, maximum, value=value, step=1, label=label)
 
 
-def long_job(fn: Callable, inputs, outputs, start: gr.Button, stop: gr.Button, **kwargs):
+class StopButton:
+    """A long job's stop button, per browser session: each click of the job's start button
+    begins a run, and a click of stop asks every run begun so far to stop, one still waiting
+    in the queue too. The job checks `watch(request)` between its steps and ends itself there.
+
+    Not Gradio's `cancels`: Gradio 6.31 ends a cancelled run with a "completed" message that
+    has no data, which the page fails to apply and so marks every output of the run "Error"
+    (no message shown); the page's own cancel marks them done once /cancel and /reset have
+    answered, and whichever of the two comes last stays on screen."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # session -> (the number of its latest run begun, the latest run asked to stop)
+        self._runs: dict[str, tuple[int, int]] = {}
+
+    def begin(self, request: gr.Request) -> None:
+        """The start button's first, quick event (before the run joins its queue)."""
+        with self._lock:
+            begun, stopped = self._runs.get(request.session_hash, (0, 0))
+            self._runs[request.session_hash] = (begun + 1, stopped)
+
+    def press(self, request: gr.Request) -> None:
+        with self._lock:
+            begun, _ = self._runs.get(request.session_hash, (0, 0))
+            self._runs[request.session_hash] = (begun, begun)
+
+    def watch(self, request: gr.Request | None) -> Callable[[], bool]:
+        """For the job, as it starts: a check of whether stop has been pressed since the start
+        click that began it. Never true for a call without a page (no session)."""
+        session = request.session_hash if request is not None else None
+        with self._lock:
+            run = self._runs.get(session, (0, 0))[0] if session else 0
+        if not run:
+            return lambda: False
+
+        def pressed() -> bool:
+            with self._lock:
+                return self._runs[session][1] >= run
+
+        return pressed
+
+
+def long_job(
+    fn: Callable, inputs, outputs, start: gr.Button, stop: gr.Button, stops: StopButton, **kwargs
+):
     """Wire a long job: `start` runs `fn`, a generator that yields intermediate outputs (and
     may take a `progress=gr.Progress()` argument for the progress bar), in the LONG_JOBS group;
-    `stop` cancels it at once, leaving the last outputs it yielded on screen. Returns the run
-    event (e.g. to chain on it)."""
-    run = start.click(fn, inputs, outputs, api_visibility="private", **LONG_JOBS, **kwargs)
-    stop.click(None, None, None, cancels=[run], api_visibility="private")
+    `stop` asks it to stop: `fn` (taking a `request: gr.Request` argument) checks
+    `stops.watch(request)` between its steps and, once pressed, yields its last outputs (what
+    it says on stopping) and returns. Returns the run event (e.g. to chain on it)."""
+    # begin and press run at once, outside the queue: a run waits there for its turn
+    quick = dict(queue=False, show_progress="hidden", api_visibility="private")
+    begun = start.click(stops.begin, None, None, **quick)
+    run = begun.then(fn, inputs, outputs, api_visibility="private", **LONG_JOBS, **kwargs)
+    stop.click(stops.press, None, None, **quick)
     return run
 
 

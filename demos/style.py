@@ -11,6 +11,7 @@ import pandas as pd
 from demos.common import (
     LONG_JOBS,
     MODEL_CALLS,
+    StopButton,
     about_panel,
     endpoint,
     examples,
@@ -234,36 +235,34 @@ def losses_plot(rows: list[dict]) -> gr.LinePlot:
     )
 
 
-def stopped(shown: tuple[int, int] | None):
-    """The stop button's status line, naming the step of the picture left on screen; nothing
-    when no run is going (`shown` is None)."""
-    if shown is None:
-        return gr.skip(), None
-    step, steps = shown
-    return text("style.stopped", step=step, steps=steps), None
+STOP = StopButton()  # "watch it optimise"'s stop button (paint checks it between steps)
 
 
 @gpu
 @user_errors
-@hub_fallback(lambda notice: (None, losses_plot([]), notice, "", None))
+@hub_fallback(lambda notice: (None, losses_plot([]), notice, ""))
 def paint(
     content: dict | None,
     style_image: dict | None,
     steps: int,
     backbone: str = "darknet",
+    request: gr.Request | None = None,
     progress=gr.Progress(),
 ):
     """'Watch it optimise': Gatys' optimisation, yielding (picture, loss curves, status, made
-    by, shown) as it goes, where shown is (the picture's step, the budget) while a run is going
-    and None once it is done; the stop button cancels it, leaves the last picture and says at
-    which step it stopped (`stopped`)."""
+    by) as it goes. Once the stop button (STOP) is pressed it ends after the step it is on,
+    with that step's picture and curves, saying at which step it stopped; pressed while the
+    run waits for its turn, it ends before the first step."""
+    stop_pressed = STOP.watch(request)
     content_path, style_path = own_inputs(content, style_image)
     photo = style.load_photo(content_path)
     painting = style.load_photo(style_path, "style")
     steps = gatys.check_steps(steps)
-    status = text("style.step", step=0, steps=steps)
-    yield gr.skip(), losses_frame([]), status, gr.skip(), (0, steps)
+    yield gr.skip(), losses_frame([]), text("style.step", step=0, steps=steps), gr.skip()
     perceptual = gatys.get_perceptual(backbone)
+    if stop_pressed():
+        yield gr.skip(), gr.skip(), text("style.stopped", step=0, steps=steps), gr.skip()
+        return
     rows = []
     for step in gatys.run(photo, painting, steps, perceptual):
         rows += [
@@ -271,14 +270,18 @@ def paint(
             {"step": step.step, "loss": step.style_loss, "term": text("style.style_term")},
         ]
         progress((step.step, step.steps), desc=text("style.optimising"))
-        if step.step % SHOW_EVERY and step.step < step.steps:
-            # the curves every step: a stop takes effect at a yield, so within one step
-            yield gr.skip(), losses_frame(rows), gr.skip(), gr.skip(), gr.skip()
+        last = step.step == step.steps
+        if stop_pressed() and not last:
+            status = text("style.stopped", step=step.step, steps=step.steps)
+            by = text("style.made_by_gatys", steps=step.step)
+            yield gatys.to_image(step.picture), losses_frame(rows), status, by
+            return
+        if step.step % SHOW_EVERY and not last:  # the curves every step, the picture less often
+            yield gr.skip(), losses_frame(rows), gr.skip(), gr.skip()
         else:
             status = text("style.step", step=step.step, steps=step.steps)
             by = text("style.made_by_gatys", steps=step.step)
-            shown = (step.step, step.steps) if step.step < step.steps else None
-            yield gatys.to_image(step.picture), losses_frame(rows), status, by, shown
+            yield gatys.to_image(step.picture), losses_frame(rows), status, by
 
 
 @gpu
@@ -441,16 +444,15 @@ def own_tab() -> None:
         api_visibility="private",
         **MODEL_CALLS,
     )
-    shown = gr.State(None)  # (step, budget) of a running optimisation's last picture
     long_job(
         paint,
         [content, own_style, steps, backbone],
-        [picture, losses, status, own_by, shown],
+        [picture, losses, status, own_by],
         start,
         stop,
+        STOP,
         preprocess=False,
     )
-    stop.click(stopped, shown, [status, shown], api_visibility="private")
     gr.on(
         None,
         lambda: losses_plot([]),

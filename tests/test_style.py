@@ -226,6 +226,36 @@ def test_long_job_events_turn_errors_mid_run_into_messages():
         next(steps)
 
 
+def session(name: str):
+    """What a long job reads of its gr.Request: the browser session."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(session_hash=name)
+
+
+def test_stop_button_stops_runs_begun_before_it_even_queued_and_not_later_ones():
+    from demos.common import StopButton
+
+    stops, me, other = StopButton(), session("me"), session("other")
+    stops.begin(me)
+    running = stops.watch(me)
+    assert not running()
+    stops.press(other)  # another browser's stop
+    assert not running()
+    stops.press(me)
+    assert running()
+    stops.begin(me)  # a new start after the stop: it runs
+    again = stops.watch(me)
+    assert not again()
+    stops.begin(me)
+    stops.press(me)  # pressed while the run waits in the queue: it stops as it starts
+    assert stops.watch(me)()
+    stops.press(other)  # stop with nothing begun, then a start: it runs
+    stops.begin(other)
+    assert not stops.watch(other)()
+    assert not stops.watch(None)()  # a direct call, without a page
+
+
 @needs_data("style", "photos")
 def test_train_dry_run_writes_loadable_weights_a_log_and_the_thumbnail(tmp_path, fresh_cache):
     from models.style import train
@@ -588,27 +618,74 @@ def test_the_loss_plot_gets_numeric_axes_even_before_the_first_step():
     assert plot.postprocess(losses_frame(rows)).datatypes["step"] == "quantitative"
 
 
-def test_the_own_style_run_yields_the_step_of_its_picture_and_stop_names_it(monkeypatch, tmp_path):
-    from demos import style as tab
+@contextlib.contextmanager
+def own_style_files():
+    """A photo and a style image as uploads, as paint's two image inputs."""
     from tests.conftest import upload_folder
 
-    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
-    with upload_folder() as folder, reader("zh-CN,zh;q=0.9"):
+    with upload_folder() as folder:
         photo(40, 30).save(folder / "photo.png")
         photo(30, 30).save(folder / "style.png")
-        paths = [{"path": str(folder / name)} for name in ("photo.png", "style.png")]
+        yield [{"path": str(folder / name)} for name in ("photo.png", "style.png")]
+
+
+def shown_statuses(outputs) -> list[str]:
+    """The status lines a run shows (the steps between leave it as it is: gr.skip())."""
+    return [status for _, _, status, _ in outputs if isinstance(status, str)]
+
+
+def test_the_own_style_run_yields_its_picture_every_few_steps_and_curves_every_step(monkeypatch):
+    from demos import style as tab
+
+    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
+    with own_style_files() as paths, reader("zh-CN,zh;q=0.9"):
         outputs = [out for out in tab.paint(*paths, 7) if out[2] != tab.gr.skip()]
-        statuses = [status for _, _, status, _, _ in outputs]
-        assert statuses == ["第 0 步，共 7 步。", "第 5 步，共 7 步。", "第 7 步，共 7 步。"]
-        assert [shown for *_, shown in outputs] == [(0, 7), (5, 7), None]  # None: done
+        assert shown_statuses(outputs) == [
+            "第 0 步，共 7 步。",
+            "第 5 步，共 7 步。",
+            "第 7 步，共 7 步。",
+        ]
         assert len(outputs[1][1]) == 2 * 5  # both terms' losses at steps 1-5
         assert len(list(tab.paint(*paths, 7))) == 1 + 7  # the curves after every step
         plot = tab.losses_plot([])  # (its page-load value)
         assert (plot.x_title, plot.y_title, plot.color_title) == ("步", "损失", "损失项")
         assert plot.value["data"] == [[1, None, "内容"], [1, None, "风格"]]  # no loss yet
-        assert tab.stopped((5, 7)) == ("已在第 5 步停止（共 7 步）。", None)
-    assert tab.stopped((15, 100)) == ("Stopped at step 15 of 100.", None)
-    assert tab.stopped(None)[0] == tab.gr.skip()  # nothing running: the status stays
+
+
+def test_a_stop_ends_the_own_style_run_after_its_step_with_that_picture_and_says_so(monkeypatch):
+    from demos import style as tab
+
+    computed = []  # the optimisation's steps, as it computes them
+
+    def counted(*args):
+        for step in gatys.run(*args):
+            computed.append(step.step)
+            yield step
+
+    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
+    monkeypatch.setattr(tab.gatys, "run", counted)
+    me = session("own-style-stop")
+    with own_style_files() as paths:
+        tab.STOP.begin(me)  # the start button
+        run = tab.paint(*paths, 20, "darknet", me)
+        shown = [next(run) for _ in range(1 + 7)]  # the start, steps 1-7
+        assert shown_statuses(shown)[-1] == "Step 5 of 20."
+        tab.STOP.press(me)
+        picture, curves, status, by = next(run)
+        assert status == "Stopped at step 8 of 20." and "8 steps" in by
+        assert isinstance(picture, Image.Image) and curves["step"].max() == 8
+        assert next(run, None) is None  # it has ended, having computed no further step
+        assert computed == list(range(1, 9))
+
+        tab.STOP.begin(me)  # started and stopped while waiting for its turn: no step at all
+        tab.STOP.press(me)
+        with reader("zh-CN,zh;q=0.9"):
+            stopped = list(tab.paint(*paths, 20, "darknet", me))
+        assert shown_statuses(stopped) == ["第 0 步，共 20 步。", "已在第 0 步停止（共 20 步）。"]
+        assert computed == list(range(1, 9))
+
+        tab.STOP.begin(me)  # a start after the stop runs to the end
+        assert shown_statuses(tab.paint(*paths, 6, "darknet", me))[-1] == "Step 6 of 6."
 
 
 @pytest.mark.parametrize(
