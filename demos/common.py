@@ -513,10 +513,14 @@ def about_panel(spec: ModelSpec) -> None:
         captions = [figure_caption(figure, split, language) for figure, _ in shown]
         return about_facts(spec, language), axes, captions
 
-    in_language = {language: texts(language) for language in LANGUAGES}
+    # made once per language, and again once the first model load has chosen the device (the
+    # facts' "runs on" line); the device is only part of the key
+    in_language = functools.cache(lambda language, device: texts(language))
+    for language in LANGUAGES:
+        in_language(language, decided_device())
 
     def in_readers_language() -> list:
-        lines, axes, captions = in_language[request_language()]
+        lines, axes, captions = in_language(request_language(), decided_device())
         return [
             *(gr.Markdown(line) for line in lines),
             *(gr.LinePlot(x_title=x, y_title=y, color_title=c) for x, y, c in axes),

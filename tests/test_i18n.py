@@ -160,3 +160,20 @@ def test_an_about_panel_reads_in_chinese_and_an_untranslated_fact_stays_english(
     assert "轮" in lines[3] and "epochs" not in lines[3]
     assert about_facts(SPEC, "en")[4].endswith("accuracy on MNIST test (10,000 examples)")
     assert fact_text("a sentence nobody translated", "zh") == "a sentence nobody translated"
+
+
+def test_the_about_panels_runs_on_line_names_the_device_once_a_model_has_chosen_it(monkeypatch):
+    import torch
+
+    from demos.common import about_facts
+    from models.common import device as devices
+    from models.digits import SPEC
+
+    def runs_on(language: str) -> str:
+        (line,) = [f for f in about_facts(SPEC, language) if zh.STRINGS["common"]["runs_on"] in f]
+        return line
+
+    monkeypatch.setattr(devices, "_chosen", None)  # "auto", no model loaded yet
+    assert zh.STRINGS["about"]["device_pending"] in runs_on("zh")
+    monkeypatch.setattr(devices, "_chosen", torch.device("cpu"))
+    assert runs_on("zh").endswith(zh.STRINGS["about"]["device_cpu"])
