@@ -21,7 +21,8 @@ from models.common.images import fit_long_side
 from models.common.weights import read_meta, save_weights
 from models.style import SPEC, STYLES, gatys, predict, pretrained
 from models.style import perceptual as perceptual_nets
-from models.style.net import STRIDE, Config, TransformerNet, gram, style_loss
+from models.style.net import STRIDE, Config, TransformerNet
+from models.style.perceptual import StyleLoss, gram
 from tests.conftest import DATA, needs_data
 
 TINY = Config(widths=(4, 4, 8), blocks=1)
@@ -85,8 +86,17 @@ def test_gram_matrix_matches_a_hand_computation():
     f = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]], [[0.0, 1.0], [0.0, 1.0]]]])
     expected = torch.tensor([[30.0, 6.0], [6.0, 2.0]]) / (2 * 2 * 2)  # F F^T / (C H W)
     assert torch.allclose(gram(f)[0], expected)
-    loss = style_loss([f], [gram(f)], (1.0,))
-    assert loss.item() == 0.0
+
+
+def test_style_loss_is_zero_for_the_painting_itself_and_weights_its_layers():
+    net = tiny_perceptual()
+    painting = torch.rand(1, 3, 16, 16, generator=torch.Generator().manual_seed(1))
+    style_loss = StyleLoss(net, painting)
+    assert style_loss(net(painting)[0]).item() == pytest.approx(0.0, abs=1e-6)
+    features = net(torch.rand(2, 3, 16, 16))[0]  # a batch against the one painting
+    layers = style_loss.by_layer(features)
+    weighted = sum(w * x for w, x in zip(net.backbone.style_weights, layers, strict=True))
+    assert style_loss(features).item() == pytest.approx(weighted.item()) and weighted > 0
 
 
 def test_gatys_lowers_the_style_loss_in_a_few_steps_on_a_tiny_random_backbone():

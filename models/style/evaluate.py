@@ -31,7 +31,7 @@ from models.common.paths import METRICS
 from models.style import SPEC, STYLES, predict
 from models.style import perceptual as perceptual_nets
 from models.style.data import load_rgb, split, style_path
-from models.style.net import gram
+from models.style.perceptual import StyleLoss, content_loss
 from models.style.train import HYP, STYLE_OVERRIDES
 
 SIZE = 256  # the held-out photos' size, and the stylised output's long side
@@ -40,36 +40,28 @@ SIZE = 256  # the held-out photos' size, and the stylised output's long side
 @torch.no_grad()
 def style_scores(perceptual, painting: torch.Tensor, photos: list, styled: list) -> dict:
     """Mean style loss of `styled` and of the unstyled `photos` against `painting`, and the
-    mean content loss of `styled` against `photos` (tensors (1, 3, H, W) in [0, 1])."""
-    feats, _ = perceptual(painting)
-    grams = [gram(f) for f in feats]
-    norms = [1.0 / g.pow(2).mean().item() for g in grams]
-    weights = perceptual.backbone.style_weights
+    mean content loss of `styled` against `photos` (tensors (1, 3, H, W) in [0, 1]): the
+    training objective's terms (models/style/perceptual.py)."""
+    style_loss = StyleLoss(perceptual, painting)
 
     def layer_losses(x: torch.Tensor) -> list[float]:
         """Each style layer's normalised Gram loss, unweighted."""
-        fs, _ = perceptual(x)
-        return [
-            n * (gram(f) - g).pow(2).mean().item() for f, g, n in zip(fs, grams, norms, strict=True)
-        ]
+        return [loss.item() for loss in style_loss.by_layer(perceptual(x)[0])]
 
     photo_layers = torch.tensor([layer_losses(x) for x in photos]).mean(0)
     styled_layers = torch.tensor([layer_losses(y) for y in styled]).mean(0)
-    w = torch.tensor(weights)
-    s_photo, s_styled = [(w * photo_layers).sum().item()], [(w * styled_layers).sum().item()]
-    content = []
-    for x, y in zip(photos, styled, strict=True):
-        _, cx = perceptual(x)
-        _, cy = perceptual(y)
-        content.append(((cy - cx).pow(2).mean() / cx.pow(2).mean()).item())
-    mean = lambda v: sum(v) / len(v)  # noqa: E731
+    weights = torch.tensor(style_loss.weights)
+    s_photo, s_styled = (
+        (weights * photo_layers).sum().item(),
+        (weights * styled_layers).sum().item(),
+    )
     return {
-        "style_loss": mean(s_styled),
-        "style_loss_photo": mean(s_photo),
-        "style_ratio": mean(s_photo) / mean(s_styled),
-        "content_loss": mean(content),
+        "style_loss": s_styled,
+        "style_loss_photo": s_photo,
+        "style_ratio": s_photo / s_styled,
+        "content_loss": content_scores(perceptual, photos, styled),
         "style_layers": list(perceptual.backbone.style_layers),
-        "style_layer_weights": list(weights),
+        "style_layer_weights": list(style_loss.weights),
         "style_loss_by_layer": [round(v, 5) for v in styled_layers.tolist()],
         "style_loss_photo_by_layer": [round(v, 5) for v in photo_layers.tolist()],
     }
@@ -131,11 +123,10 @@ def evaluate(
 @torch.no_grad()
 def content_scores(perceptual, photos: list, styled: list) -> float:
     """Mean normalised content loss of `styled` against `photos` (the training's term)."""
-    losses = []
-    for x, y in zip(photos, styled, strict=True):
-        _, cx = perceptual(x)
-        _, cy = perceptual(y)
-        losses.append(((cy - cx).pow(2).mean() / cx.pow(2).mean()).item())
+    losses = [
+        content_loss(perceptual(y)[1], perceptual(x)[1]).item()
+        for x, y in zip(photos, styled, strict=True)
+    ]
     return sum(losses) / len(losses)
 
 

@@ -23,7 +23,7 @@ from models.common.images import fit_long_side, to_tensor
 from models.common.loading import load_once
 from models.style import MAX_STEPS
 from models.style import perceptual as perceptual_nets
-from models.style.net import gram, total_variation
+from models.style.perceptual import StyleLoss, content_loss, total_variation
 
 SIZE = 256  # long side of the optimised picture (and of the style image)
 HYP = {
@@ -79,22 +79,14 @@ def run(
     device = param.device if param is not None else torch.device("cpu")
     x_content = _at(content, size).to(device)
     x_style = _at(style, size).to(device)
+    style_loss = StyleLoss(net, x_style)
     with torch.no_grad():
-        style_feats, _ = net(x_style)
-        grams = [gram(f) for f in style_feats]
-        norms = [1.0 / g.pow(2).mean().clamp_min(1e-12) for g in grams]
         _, target = net(x_content)
-        target_norm = target.pow(2).mean().clamp_min(1e-12)
     picture = x_content.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([picture], lr=hyp["lr"])
-    weights = net.backbone.style_weights
     for i in range(1, steps + 1):
         feats, content_feats = net(picture)
-        content_l = (content_feats - target).pow(2).mean() / target_norm
-        style_l = sum(
-            w * n * (gram(f) - g).pow(2).mean()
-            for f, g, n, w in zip(feats, grams, norms, weights, strict=True)
-        )
+        content_l, style_l = content_loss(content_feats, target), style_loss(feats)
         loss = (
             hyp["content_weight"] * content_l
             + hyp["style_weight"] * style_l

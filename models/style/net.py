@@ -98,33 +98,3 @@ class TransformerNet(nn.Module):
         y = F.relu(self.in4(self.deconv1(y)))
         y = F.relu(self.in5(self.deconv2(y)))
         return self.deconv3(y)
-
-
-def gram(features: torch.Tensor) -> torch.Tensor:
-    """(N, C, H, W) -> (N, C, C): F F^T / (C H W), the style statistics of one layer."""
-    n, c, h, w = features.shape
-    f = features.reshape(n, c, h * w)
-    return f @ f.transpose(1, 2) / (c * h * w)
-
-
-def content_loss(features: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return F.mse_loss(features, target)
-
-
-def style_loss(
-    features: list[torch.Tensor], target_grams: list[torch.Tensor], weights: tuple[float, ...]
-) -> torch.Tensor:
-    """Sum over layers of weight x mean squared difference of Gram matrices; a target Gram of
-    batch 1 applies to the whole batch."""
-    total = features[0].new_zeros(())
-    for f, g, w in zip(features, target_grams, weights, strict=True):
-        gf = gram(f)
-        total = total + w * F.mse_loss(gf, g.expand_as(gf))
-    return total
-
-
-def total_variation(x: torch.Tensor) -> torch.Tensor:
-    """Mean absolute difference of neighbouring pixels (both directions)."""
-    return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (
-        x[..., :, 1:] - x[..., :, :-1]
-    ).abs().mean()

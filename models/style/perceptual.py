@@ -88,6 +88,50 @@ class Perceptual(nn.Module):
         return [taps[i] for i in self.backbone.style_layers], taps[self.backbone.content_layer]
 
 
+def gram(features: torch.Tensor) -> torch.Tensor:
+    """(N, C, H, W) -> (N, C, C): F F^T / (C H W), the style statistics of one layer."""
+    n, c, h, w = features.shape
+    f = features.reshape(n, c, h * w)
+    return f @ f.transpose(1, 2) / (c * h * w)
+
+
+def content_loss(features: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The content term: mean squared feature difference over the target's mean square."""
+    return (features - target).pow(2).mean() / target.pow(2).mean().clamp_min(1e-12)
+
+
+def total_variation(x: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference of neighbouring pixels (both directions)."""
+    return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (
+        x[..., :, 1:] - x[..., :, :-1]
+    ).abs().mean()
+
+
+class StyleLoss:
+    """The style term against one painting, written once for training, the Gatys optimisation
+    and the evaluation (whose reported style loss is thus the training objective's): per style
+    layer, the mean squared Gram difference over the painting Gram's mean square, weighted by
+    the backbone's layer weights and summed."""
+
+    def __init__(self, perceptual: Perceptual, painting: torch.Tensor):
+        with torch.no_grad():
+            features, _ = perceptual(painting)
+        self.grams = [gram(f) for f in features]  # (1, C, C) each
+        self.norms = [1.0 / g.pow(2).mean().clamp_min(1e-12) for g in self.grams]
+        self.weights = perceptual.backbone.style_weights
+
+    def by_layer(self, features: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Each style layer's normalised loss, unweighted (a batch against the one painting)."""
+        return [
+            n * (gram(f) - g).pow(2).mean()
+            for f, g, n in zip(features, self.grams, self.norms, strict=True)
+        ]
+
+    def __call__(self, features: list[torch.Tensor]) -> torch.Tensor:
+        layers = self.by_layer(features)
+        return sum(w * loss for w, loss in zip(self.weights, layers, strict=True))
+
+
 def darknet(path: Path | str | None = None, content_layer: int | None = None) -> Perceptual:
     """The Darknet tiny perceptual network from `path`, $GALLERY_PERCEPTUAL or the data dir;
     `content_layer` replaces the backbone's (the fast networks train with a shallower one)."""

@@ -25,12 +25,8 @@ from models.common.training import TrainRun, base_parser, recipe, start_training
 from models.style import THUMBNAIL
 from models.style import perceptual as perceptual_nets
 from models.style.data import load_rgb, random_crops, split, style_path
-from models.style.net import (
-    Config,
-    TransformerNet,
-    gram,
-    total_variation,
-)
+from models.style.net import Config, TransformerNet
+from models.style.perceptual import StyleLoss, content_loss, total_variation
 
 HYP = {
     "crop": 128,  # training crops, crop x crop pixels, of the 256x256 photos (CPU budget)
@@ -45,28 +41,6 @@ HYP = {
     "log_every": 25,  # steps per log row and checkpoint
 }
 STYLE_OVERRIDES: dict[str, dict] = {}  # per-style changes to HYP, chosen by looking at outputs
-
-
-def style_targets(perceptual, style: torch.Tensor) -> tuple[list[torch.Tensor], list[float]]:
-    """The painting's Gram matrices (1, C, C) per style layer and their normalisers
-    (1 / mean square of each target)."""
-    with torch.no_grad():
-        feats, _ = perceptual(style[None])
-    grams = [gram(f) for f in feats]
-    return grams, [1.0 / g.pow(2).mean().item() for g in grams]
-
-
-def perceptual_losses(perceptual, y, x_content, grams, norms):
-    """(content, style) losses of outputs y against the photos' content features and the
-    painting's Grams, both normalised (see the module's docstring)."""
-    style_feats, content = perceptual(y)
-    content_l = (content - x_content).pow(2).mean() / x_content.pow(2).mean()
-    weights = perceptual.backbone.style_weights
-    style_l = y.new_zeros(())
-    for f, g, n, w in zip(style_feats, grams, norms, weights, strict=True):
-        gy = gram(f)
-        style_l = style_l + w * n * (gy - g.expand_as(gy)).pow(2).mean()
-    return content_l, style_l
 
 
 def write_thumbnail(path: Path, out: Path, size: int = 256) -> None:
@@ -96,8 +70,8 @@ def main(argv: list[str] | None = None) -> None:
         args.perceptual or Path(args.data_dir) / perceptual_nets.DARKNET_FILE,
         hyp["content_layer"],
     ).to(device)
-    grams, norms = style_targets(
-        perceptual, to_tensor(load_rgb(painting, hyp["style_size"])).to(device)
+    style_loss = StyleLoss(
+        perceptual, to_tensor(load_rgb(painting, hyp["style_size"]))[None].to(device)
     )
 
     steps_per_epoch = len(train_paths) // args.batch_size
@@ -116,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
         with torch.no_grad():
             _, x_content = perceptual(x)
         y = net(x)
-        content_l, style_l = perceptual_losses(perceptual, y, x_content, grams, norms)
+        style_feats, y_content = perceptual(y)
+        content_l, style_l = content_loss(y_content, x_content), style_loss(style_feats)
         loss = (
             hyp["content_weight"] * content_l
             + hyp["style_weight"] * style_l
