@@ -23,14 +23,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm import tqdm
 
 from models.cifar10.data import cached_cifar10
 from models.cifar10.net import CifarNet, Config, build_net, predict_tta
 from models.common.evaluation import accuracy, in_batches
 from models.common.training import (
     TrainRun,
-    all_reduce_mean,
     base_parser,
     recipe,
     split_indices,
@@ -200,16 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     ]
     kd = args.distill_weight if teachers else 0.0
     autocast = torch.autocast("cuda", torch.bfloat16, enabled=device.type == "cuda")
-    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
+    run = TrainRun(args, total_steps, ddp, desc="cifar10", model=net, optimizer=optimizer)
 
-    progress = tqdm(total=total_steps, initial=run.step, disable=not ddp.is_main, desc="cifar10")
     while run.step < total_steps:
         model.train()
         perm = torch.randperm(len(x_train))
-        epoch_loss, batches = 0.0, 0
-        for i in range(steps_per_epoch):
-            if run.step >= total_steps:
-                break
+        for i in run.epoch_steps(steps_per_epoch):
             # every rank draws the same global batch and trains on its own slice of it
             idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
             idx = idx[ddp.rank * local_batch : (ddp.rank + 1) * local_batch]
@@ -231,17 +225,14 @@ def main(argv: list[str] | None = None) -> None:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            run.step, batches = run.step + 1, batches + 1
-            epoch_loss += mean_loss
-            progress.update()
-            progress.set_postfix(loss=f"{mean_loss:.3f}")
+            run.took_step(mean_loss)
         epoch = run.step / steps_per_epoch
-        val_acc = val_accuracy(net, x_val, y_val, device)
-        train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp, device)
+        val_acc, train_loss = val_accuracy(net, x_val, y_val, device), run.train_loss(device)
         run.end_epoch(epoch, train_loss=train_loss, val_acc=val_acc, lr_factor=factor)
         if ddp.is_main:
-            progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}")
-    progress.close()
+            run.progress.write(
+                f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {val_acc:.4f}"
+            )
 
     if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
         val_acc = val_accuracy(net, x_val, y_val, device)

@@ -6,17 +6,20 @@ what would otherwise be copied between them.
 
 import argparse
 import json
+import math
 import os
 import pickle
 import platform
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.distributed as dist
+from tqdm import tqdm
 
 from models.common.config import NetConfig
 from models.common.device import pick_device
@@ -201,12 +204,15 @@ class TrainRun:
 
         run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
         while run.step < total_steps:
-            ...  # one epoch of explicit steps, each doing run.step += 1
-            run.end_epoch(epoch, train_loss=loss, val_acc=acc)
+            for i in run.epoch_steps(steps_per_epoch):
+                ...  # one explicit step: loss, backward, optimizer step
+                run.took_step(loss.item())
+            run.end_epoch(epoch, train_loss=run.train_loss(), val_acc=acc)
         run.save_weights(net.state_dict(), recipe(args, HYP), cfg.to_dict(), val_acc=acc)
 
     `stateful` objects (net, optimizer, schedule) are saved and restored by name; `extra` is
-    any other state that must survive an interruption (e.g. the best epoch so far)."""
+    any other state that must survive an interruption (e.g. the best epoch so far). The run
+    owns the progress bar (`run.progress`, on the main process only)."""
 
     def __init__(
         self,
@@ -214,9 +220,11 @@ class TrainRun:
         total_steps: int,
         ddp: Dist = Dist(),
         extra: dict | None = None,
+        desc: str = "",
         **stateful,
     ):
         self.args, self.ddp, self.stateful = args, ddp, stateful
+        self.total_steps = total_steps
         self.checkpoint = Checkpoint(args.checkpoint, total_steps)
         self.step, elapsed, self.extra = 0, 0.0, extra or {}
         try:
@@ -234,6 +242,32 @@ class TrainRun:
             path = artefact(args.out, args.variant, LOG)
             self.log = TrainLog(path, args.tensorboard, resume=self.step > 0)
         self.start = time.time() - elapsed
+        self.progress = tqdm(
+            total=total_steps, initial=self.step, disable=not ddp.is_main, desc=desc
+        )
+        self.loss_sum, self.loss_count = 0.0, 0  # the epoch's so far
+
+    def epoch_steps(self, steps_per_epoch: int) -> Iterator[int]:
+        """The indices of one epoch's steps, ending early at the run's last step (a resumed
+        run starts mid-epoch at a fresh order); the epoch's mean loss starts again."""
+        self.loss_sum, self.loss_count = 0.0, 0
+        for i in range(steps_per_epoch):
+            if self.step >= self.total_steps:
+                return
+            yield i
+
+    def took_step(self, loss: float, **shown: str) -> None:
+        """Count a step taken with its loss; the bar shows the loss (or `shown` instead)."""
+        self.step += 1
+        self.loss_sum, self.loss_count = self.loss_sum + loss, self.loss_count + 1
+        self.progress.update()
+        self.progress.set_postfix(shown or {"loss": f"{loss:.3f}"})
+
+    def train_loss(self, device: torch.device | None = None) -> float:
+        """The mean loss of the epoch's steps, over all processes (a torchrun launch's
+        reduction runs on `device`: the training device; NCCL reduces CUDA tensors only)."""
+        mean = self.loss_sum / max(self.loss_count, 1)
+        return all_reduce_mean(mean, self.ddp, device or torch.device("cpu"))
 
     @property
     def elapsed(self) -> float:
@@ -241,7 +275,10 @@ class TrainRun:
         return time.time() - self.start
 
     def end_epoch(self, epoch: float, **metrics: float) -> None:
-        """Log the epoch's figures and save a checkpoint to resume from (main process only)."""
+        """Log the epoch's figures and save a checkpoint to resume from (main process only);
+        the progress bar closes after the last step."""
+        if self.step >= self.total_steps:
+            self.progress.close()
         if not self.ddp.is_main:
             return
         self.log.write(round(epoch, 2), **metrics, time_s=self.elapsed)
@@ -249,6 +286,16 @@ class TrainRun:
         self.checkpoint.save(
             {**state, "step": self.step, "elapsed": self.elapsed, "extra": self.extra}
         )
+
+    def save_if_best(
+        self, score: float, state_dict: dict, recipe: dict, config: dict, **results: float
+    ) -> Path | None:
+        """Model selection: write the weights when `score` (higher is better, on validation)
+        beats the run's best so far, which is kept in the checkpoint across resumes."""
+        if score <= self.extra.get("best_score", -math.inf):
+            return None
+        self.extra["best_score"] = score
+        return self.save_weights(state_dict, recipe, config, **results)
 
     def save_weights(self, state_dict: dict, recipe: dict, config: dict, **results: float) -> Path:
         """The shipped file: fp16 weights with config, recipe, results, time and hardware."""

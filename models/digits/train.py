@@ -14,12 +14,10 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm import tqdm
 
 from models.common.evaluation import accuracy, in_batches
 from models.common.training import (
     TrainRun,
-    all_reduce_mean,
     base_parser,
     recipe,
     split_indices,
@@ -87,19 +85,17 @@ def main(argv: list[str] | None = None) -> None:
         optimizer, max_lr=args.lr, total_steps=total_steps, pct_start=HYP["warmup"]
     )
     loss_fn = nn.CrossEntropyLoss(label_smoothing=HYP["label_smoothing"])
-    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer, schedule=schedule)
+    run = TrainRun(
+        args, total_steps, ddp, desc="digits", model=net, optimizer=optimizer, schedule=schedule
+    )
 
     def val_acc() -> float:
         return accuracy(net, in_batches(x_val, y_val, 1000), device)
 
-    progress = tqdm(total=total_steps, initial=run.step, disable=not ddp.is_main, desc="digits")
     while run.step < total_steps:
         model.train()
         order = torch.randperm(len(x_train))
-        epoch_loss, batches = 0.0, 0
-        for i in range(steps_per_epoch):
-            if run.step >= total_steps:
-                break
+        for i in run.epoch_steps(steps_per_epoch):
             idx = order[i * local_batch : (i + 1) * local_batch]
             images = augment(x_train[idx], HYP["aug"]).to(device)
             loss = loss_fn(model(images), y_train[idx].to(device))
@@ -107,16 +103,12 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimizer.step()
             schedule.step()
-            run.step, batches, epoch_loss = run.step + 1, batches + 1, epoch_loss + loss.item()
-            progress.update()
-            progress.set_postfix(loss=f"{loss.item():.3f}")
+            run.took_step(loss.item())
         epoch = run.step / steps_per_epoch
-        acc = val_acc()
-        train_loss = all_reduce_mean(epoch_loss / max(batches, 1), ddp, device)
+        acc, train_loss = val_acc(), run.train_loss(device)
         run.end_epoch(epoch, train_loss=train_loss, val_acc=acc, lr=schedule.get_last_lr()[0])
         if ddp.is_main:
-            progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {acc:.4f}")
-    progress.close()
+            run.progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val acc {acc:.4f}")
 
     if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
         acc = val_acc()
