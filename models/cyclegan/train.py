@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     run = TrainRun(
         args,
         total_steps,
+        desc=f"cyclegan {args.pair}",
         g_a=g_a,
         g_b=g_b,
         d_a=d_a,
@@ -190,16 +191,12 @@ def main(argv: list[str] | None = None) -> None:
             meta["train"]["log"] = artefact(args.out, args.pair, LOG).name
             save_weights(net.state_dict(), artefact(args.out, direction, WEIGHTS), meta, half=True)
 
-    progress = tqdm(total=total_steps, initial=run.step, desc=f"cyclegan {args.pair}")
     while run.step < total_steps:
         names = ("loss_G", "loss_gan", "loss_cycle", "loss_idt", "loss_teacher", "loss_D")
         sums = dict.fromkeys(names, 0.0)
-        batches = 0
         order_a = torch.randint(0, len(domain_a), (steps_per_epoch * args.batch_size,))
         order_b = torch.randint(0, len(domain_b), (steps_per_epoch * args.batch_size,))
-        for i in range(steps_per_epoch):
-            if run.step >= total_steps:
-                break
+        for i in run.epoch_steps(steps_per_epoch):
             span = slice(i * args.batch_size, (i + 1) * args.batch_size)
             sources = [domain_a] if taught is None else [domain_a, taught]
             real_a, *pair_b = (x.to(device) for x in batch(sources, order_a[span], *crop_flip))
@@ -235,23 +232,20 @@ def main(argv: list[str] | None = None) -> None:
             for schedule in schedules:
                 schedule.step()
 
-            run.step, batches = run.step + 1, batches + 1
             for key, value in zip(
                 sums, (loss_g, loss_gan, loss_cycle, loss_idt, loss_teacher, loss_d), strict=True
             ):
                 sums[key] += value.item()
-            progress.update()
-            progress.set_postfix(G=f"{loss_g.item():.2f}", D=f"{loss_d.item():.3f}")
+            run.took_step(loss_g.item(), G=f"{loss_g.item():.2f}", D=f"{loss_d.item():.3f}")
         epoch = run.step / steps_per_epoch
-        means = {k: v / max(batches, 1) for k, v in sums.items()}
+        means = {k: v / max(run.loss_count, 1) for k, v in sums.items()}
         run.end_epoch(epoch, **means, lr=schedules[0].get_last_lr()[0])
         export()
-        progress.write(
+        run.progress.write(
             f"epoch {epoch:.1f}: "
             + ", ".join(f"{k} {v:.4f}" for k, v in means.items())
             + f" ({run.elapsed:.0f} s)"
         )
-    progress.close()
     export()
     print(f"wrote {a_name}2{b_name} and {b_name}2{a_name} under {args.out} ({run.elapsed:.0f} s)")
 

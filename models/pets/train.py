@@ -19,7 +19,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torchvision import tv_tensors
-from tqdm import tqdm
 
 from models.common.darknet import DARKNET_FILE
 from models.common.efficientnet_lite import imagenet_weights
@@ -28,7 +27,6 @@ from models.common.training import (
     TrainRun,
     base_parser,
     recipe,
-    snapshot,
     split_indices,
     start_training,
 )
@@ -203,18 +201,15 @@ def main(argv: list[str] | None = None) -> None:
         optimizer, max_lr=lrs, total_steps=total_steps, pct_start=HYP["warmup"]
     )
     augment = make_augment(HYP["crop"], HYP["aug"])
-    best = {"val_iou": -1.0, "epoch": 0, "state": {}}
-    run = TrainRun(args, total_steps, extra=best, model=net, optimizer=optimizer, schedule=schedule)
-    best = run.extra
+    run = TrainRun(
+        args, total_steps, desc="pets", model=net, optimizer=optimizer, schedule=schedule
+    )
+    hyp = {**HYP, "freeze": args.freeze}
 
-    progress = tqdm(total=total_steps, initial=run.step, desc="pets")
     while run.step < total_steps:
         net.train()
         order = torch.randperm(len(train_pairs))
-        epoch_loss, batches = 0.0, 0
-        for i in range(steps_per_epoch):
-            if run.step >= total_steps:
-                break
+        for i in run.epoch_steps(steps_per_epoch):
             idx = order[i * args.batch_size : (i + 1) * args.batch_size]
             x, y = batch(train_pairs, idx, augment)
             loss = seg_loss(net(x.to(device)), y.to(device), HYP["dice_weight"])
@@ -222,14 +217,24 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimizer.step()
             schedule.step()
-            run.step, batches, epoch_loss = run.step + 1, batches + 1, epoch_loss + loss.item()
-            progress.update()
-            progress.set_postfix(loss=f"{loss.item():.3f}")
+            run.took_step(loss.item())
         epoch = run.step / steps_per_epoch
-        val = validate(net, val_pairs, cfg.image_size, device)
-        if val["pet_iou"] > best["val_iou"]:
-            best.update(val_iou=val["pet_iou"], epoch=epoch, state=snapshot(net))
-        train_loss = epoch_loss / max(batches, 1)
+        val, train_loss = validate(net, val_pairs, cfg.image_size, device), run.train_loss()
+        path = run.save_if_best(  # model selection on the validation pets' IoU
+            val["pet_iou"],
+            net.state_dict(),
+            recipe(
+                args,
+                hyp,
+                optimizer="AdamW + one-cycle",
+                encoder_init=provenance,
+                best_epoch=epoch,
+            ),
+            cfg.to_dict(),
+            val_iou=val["pet_iou"],
+        )
+        if path is not None:
+            run.progress.write(f"wrote {path} (best so far)")
         run.end_epoch(
             epoch,
             train_loss=train_loss,
@@ -238,24 +243,11 @@ def main(argv: list[str] | None = None) -> None:
             val_acc=val["pixel_accuracy"],
             lr=schedule.get_last_lr()[-1],
         )
-        progress.write(
+        run.progress.write(
             f"epoch {epoch:.1f}: train loss {train_loss:.4f}, val pet IoU {val['pet_iou']:.4f}, "
             f"mean IoU {val['mean_iou']:.4f}"
         )
-    progress.close()
-
-    hyp = recipe(
-        args,
-        {**HYP, "freeze": args.freeze},
-        optimizer="AdamW + one-cycle",
-        encoder_init=provenance,
-        best_epoch=best["epoch"],
-    )
-    path = run.save_weights(best["state"], hyp, cfg.to_dict(), val_iou=best["val_iou"])
-    print(
-        f"wrote {path} (epoch {best['epoch']:.0f}, val pet IoU {best['val_iou']:.4f}, "
-        f"{run.elapsed:.0f} s)"
-    )
+    print(f"done: best val pet IoU {run.extra['best_score']:.4f} ({run.elapsed:.0f} s)")
 
 
 if __name__ == "__main__":

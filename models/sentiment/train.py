@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from models.common.evaluation import accuracy
 from models.common.paths import artefact
-from models.common.training import TrainRun, base_parser, recipe, snapshot, start_training
+from models.common.training import TrainRun, base_parser, recipe, start_training
 from models.sentiment.data import Review, make_splits
 from models.sentiment.net import Config, build_net, pad
 from models.sentiment.predict import VOCAB
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     run = TrainRun(
         args,
         total_steps,
-        extra={"dev_acc": -1.0},
+        desc="sentiment",
         model=net,
         optimizer=optimizer,
         schedule=schedule,
@@ -178,44 +178,41 @@ def main(argv: list[str] | None = None) -> None:
         hits = word2vec_init(net.embedding, vocab, train_units, args.seed)
         print(f"word2vec: {hits} of {len(vocab)} embeddings in {run.elapsed:.0f} s")
 
-    progress = tqdm(total=total_steps, initial=run.step, desc="sentiment")
     while run.step < total_steps:
         net.train()
         epoch_batches = length_buckets([len(s) for s in train_ids], args.batch_size)
-        epoch_loss, batches = 0.0, 0
-        for idx in epoch_batches[:steps_per_epoch]:
-            if run.step >= total_steps:
-                break
+        for i in run.epoch_steps(steps_per_epoch):
+            idx = epoch_batches[i]
             x = pad([train_ids[j] for j in idx]).to(device)
             loss = loss_fn(net(x), train_y[idx].to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             schedule.step()
-            run.step, batches, epoch_loss = run.step + 1, batches + 1, epoch_loss + loss.item()
-            progress.update()
+            run.took_step(loss.item())
         epoch = run.step / steps_per_epoch
-        dev_acc = accuracy(net, by_length(dev_ids, dev_y), device)
-        if dev_acc > run.extra["dev_acc"]:  # model selection on ChnSentiCorp dev
-            run.extra = {"dev_acc": dev_acc, "epoch": epoch, "state": snapshot(net)}
-        train_loss = epoch_loss / max(batches, 1)
+        dev_acc, train_loss = accuracy(net, by_length(dev_ids, dev_y), device), run.train_loss()
+        path = run.save_if_best(  # model selection on ChnSentiCorp dev
+            dev_acc,
+            net.state_dict(),
+            recipe(
+                args,
+                HYP,
+                optimizer="AdamW + one-cycle",
+                best_epoch=epoch,
+                train_reviews=len(splits["train"]),
+                source_weights=source_weights,
+                vectors=args.vectors,
+            ),
+            cfg.to_dict(),
+            val_acc=dev_acc,
+        )
+        if path is not None:
+            vocab.save(artefact(args.out, args.variant, VOCAB))  # the weights' token ids
+            run.progress.write(f"wrote {path} and its vocabulary (best so far)")
         run.end_epoch(epoch, train_loss=train_loss, val_acc=dev_acc, lr=schedule.get_last_lr()[0])
-        progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}")
-    progress.close()
-
-    best = run.extra
-    hyp = recipe(
-        args,
-        HYP,
-        optimizer="AdamW + one-cycle",
-        selected_epoch=best["epoch"],
-        train_reviews=len(splits["train"]),
-        source_weights=source_weights,
-        vectors=args.vectors,
-    )
-    path = run.save_weights(best["state"], hyp, cfg.to_dict(), val_acc=best["dev_acc"])
-    vocab.save(artefact(args.out, args.variant, VOCAB))
-    print(f"wrote {path} and its vocabulary (dev acc {best['dev_acc']:.4f}, epoch {best['epoch']})")
+        run.progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}")
+    print(f"done: best dev acc {run.extra['best_score']:.4f} ({run.elapsed:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import torch
 from PIL import Image
-from tqdm import tqdm
 
 from models.common.images import to_tensor
 from models.common.paths import artefact
@@ -80,9 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     cfg = args.config.with_overrides(f"style={args.variant}")
     net = TransformerNet(cfg).to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    run = TrainRun(args, total_steps, model=net, optimizer=optimizer)
+    run = TrainRun(args, total_steps, desc=f"style {args.variant}", model=net, optimizer=optimizer)
 
-    progress = tqdm(total=total_steps, initial=run.step, desc=f"style {args.variant}")
     sums = {"loss": 0.0, "content": 0.0, "style": 0.0}
     while run.step < total_steps:
         net.train()
@@ -100,11 +98,9 @@ def main(argv: list[str] | None = None) -> None:
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        run.step += 1
+        run.took_step(loss.item())
         for key, value in (("loss", loss), ("content", content_l), ("style", style_l)):
             sums[key] += value.item()
-        progress.update()
-        progress.set_postfix(loss=f"{loss.item():.3f}")
         if run.step % hyp["log_every"] == 0 or run.step == total_steps:
             n = (run.step - 1) % hyp["log_every"] + 1
             run.end_epoch(
@@ -114,7 +110,6 @@ def main(argv: list[str] | None = None) -> None:
                 style_loss=sums["style"] / n,
             )
             sums = dict.fromkeys(sums, 0.0)
-    progress.close()
 
     recipe_ = recipe(
         args,
