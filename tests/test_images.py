@@ -415,3 +415,20 @@ def test_every_sample_photo_is_shipped_and_decodes():
             assert photo.mode == "RGB" and 256 <= max(photo.size) <= 512, name
     with pytest.raises(KeyError, match="one of chelsea"):
         sample("lena")
+
+
+def test_open_photo_gives_rgb_and_refuses_a_side_under_the_minimum_with_the_callers_message():
+    photo = images.open_photo(Image.new("LA", (40, 16), (90, 0)), "{width}x{height} < {n}")
+    assert photo.mode == "RGB" and photo.size == (40, 16)
+    assert photo.getpixel((0, 0)) == (255, 255, 255)  # transparent: white
+    with pytest.raises(InputError, match="^40x15 < 16$"):
+        images.open_photo(Image.new("RGB", (40, 15)), "{width}x{height} < {n}")
+
+
+def test_to_pil_inverts_to_tensor_and_clamps():
+    rgb = Image.fromarray(np.arange(48, dtype=np.uint8).reshape(4, 4, 3) * 5)
+    assert images.to_pil(images.to_tensor(rgb)).tobytes() == rgb.tobytes()
+    grey = rgb.convert("L")
+    back = images.to_pil(images.to_tensor(grey))
+    assert back.mode == "L" and back.tobytes() == grey.tobytes()
+    assert images.to_pil(images.to_tensor(rgb) + 2).getextrema() == ((255, 255),) * 3

@@ -202,6 +202,27 @@ def to_gray(image: Image.Image) -> Image.Image:
     return to_rgb(image).convert("L")
 
 
+# A photo for an image-to-image tab (segmentation, style transfer, CycleGAN): decoded up to
+# PHOTO_MAX_SIDE (larger JPEGs at reduced size), refused under PHOTO_MIN_SIDE a side.
+PHOTO_MAX_SIDE = 4096
+PHOTO_MIN_SIDE = 16  # smaller images hold too little to segment, stylise or translate
+
+
+def open_photo(
+    source: ImageInput,
+    too_small: str,
+    min_side: int = PHOTO_MIN_SIDE,
+    max_side: int = PHOTO_MAX_SIDE,
+) -> Image.Image:
+    """The RGB photo of any upload (`open_image`, transparency over white); InputError for an
+    unreadable image, or with the template `too_small` (its {width}, {height} and {n}: the
+    image's size and `min_side`) for one with a side under `min_side` pixels."""
+    photo = to_rgb(open_image(source, max_side=max_side))
+    if min(photo.size) < min_side:
+        raise InputError(too_small, width=photo.width, height=photo.height, n=min_side)
+    return photo
+
+
 def center_square(image: Image.Image, size: int) -> Image.Image:
     """Centre crop to a square, then resize to `size` x `size` (antialiased)."""
     return ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
@@ -215,6 +236,13 @@ def to_tensor(image: Image.Image) -> torch.Tensor:
     if array.ndim == 2:
         array = array[:, :, None]
     return torch.from_numpy(array).permute(2, 0, 1).contiguous()
+
+
+def to_pil(x: torch.Tensor) -> Image.Image:
+    """(3, H, W) or (1, H, W) in [0, 1] (clamped) as an 8-bit RGB or L image: `to_tensor`'s
+    inverse, rounding to the nearest level."""
+    pixels = (x.detach().clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
+    return Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels)
 
 
 def overlay_heatmap(image: Image.Image, heat: np.ndarray, alpha: float = 0.5) -> Image.Image:

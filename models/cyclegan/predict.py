@@ -16,14 +16,12 @@ import torch
 from PIL import Image
 
 from models.common.device import to_net
-from models.common.errors import InputError, Message
-from models.common.images import ImageInput, fit_long_side, open_image, run_image_to_image, to_rgb
+from models.common.errors import Message
+from models.common.images import ImageInput, fit_long_side, open_photo, run_image_to_image, to_pil
 from models.cyclegan import SPEC
 from models.cyclegan.data import check_direction, reverse
 from models.cyclegan.net import STRIDE, Generator
 
-MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
-MIN_SIDE = 16  # smaller images hold too little to translate
 NET_MIN_SIDE = 16  # the net's input is at least this large a side (4 after two downsamplings)
 OUT_SIDE = 512  # the translated image's long side at most (the photo's own size when smaller)
 
@@ -42,18 +40,14 @@ def get_model(direction: str = "apple2orange") -> Generator:
     return SPEC.get_model(direction)
 
 
+TOO_SMALL = Message(
+    "The image is {width}x{height} pixels: too small to translate (at least {n} pixels a side)."
+)
+
+
 def load_photo(image: ImageInput) -> Image.Image:
     """The RGB photo of any upload (InputError for unreadable, tiny or empty images)."""
-    photo = to_rgb(open_image(image, max_side=MAX_SIDE))
-    if min(photo.size) < MIN_SIDE:
-        raise InputError(
-            "The image is {width}x{height} pixels: too small to translate (at least {n} pixels "
-            "a side).",
-            width=photo.width,
-            height=photo.height,
-            n=MIN_SIDE,
-        )
-    return photo
+    return open_photo(image, TOO_SMALL)
 
 
 def generator_fn(net: torch.nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -71,11 +65,6 @@ def generator_fn(net: torch.nn.Module) -> Callable[[torch.Tensor], torch.Tensor]
     return run
 
 
-def to_image(y: torch.Tensor) -> Image.Image:
-    array = (y.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-    return Image.fromarray(array, mode="RGB")
-
-
 def translate_photo(
     photo: Image.Image, run: Callable[[torch.Tensor], torch.Tensor], long_side: int
 ) -> tuple[Image.Image, Image.Image, Message | None]:
@@ -84,7 +73,7 @@ def translate_photo(
     with torch.inference_mode():
         y, notice = run_image_to_image(photo, run, long_side, STRIDE, out_size=out)
     shown = photo if photo.size == out else photo.resize(out, Image.Resampling.BILINEAR)
-    return to_image(y), shown, notice
+    return to_pil(y), shown, notice
 
 
 def translate(

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from models.common.images import fit_long_side
+
 CACHE_SIDE = 256  # long side of the cached training photos (they are at most 400 px)
 
 
@@ -42,8 +44,7 @@ def load_pairs(
     for image, trimap in pet_dataset(data_dir, split, download):
         image = image.convert("RGB")
         if long_side is not None and max(image.size) != long_side:
-            scale = long_side / max(image.size)
-            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            size = fit_long_side(image.size, long_side)
             image = image.resize(size, Image.Resampling.LANCZOS)
             trimap = trimap.resize(size, Image.Resampling.NEAREST)
         x = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).contiguous()

@@ -15,19 +15,11 @@ import torch
 from PIL import Image
 
 from models.common.device import to_net
-from models.common.errors import InputError, Message
-from models.common.images import (
-    ImageInput,
-    fit_long_side,
-    open_image,
-    run_image_to_image,
-    to_rgb,
-)
+from models.common.errors import Message
+from models.common.images import ImageInput, fit_long_side, open_photo, run_image_to_image
 from models.pets import SPEC
 from models.pets.net import BACKGROUND, PET, PetNet
 
-MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
-MIN_SIDE = 16  # smaller images hold too little to segment
 WORK_SIDE = 1024  # logits are resized to at most this long side; PIL scales further up
 THRESHOLD = 0.5  # pet where the probability of pet against background is above this
 # When to say so: a predicted pet region smaller than NO_PET_SHARE of the photo is "no pet";
@@ -70,18 +62,14 @@ def get_model(variant: str = "default") -> PetNet:
     return SPEC.get_model(variant)
 
 
+TOO_SMALL = Message(
+    "The image is {width}x{height} pixels: too small to find a pet in (at least {n} pixels a side)."
+)
+
+
 def load_photo(image: ImageInput) -> Image.Image:
     """The RGB photo of any upload (InputError for unreadable, tiny or empty images)."""
-    photo = to_rgb(open_image(image, max_side=MAX_SIDE))
-    if min(photo.size) < MIN_SIDE:
-        raise InputError(
-            "The image is {width}x{height} pixels: too small to find a pet in (at least {n} "
-            "pixels a side).",
-            width=photo.width,
-            height=photo.height,
-            n=MIN_SIDE,
-        )
-    return photo
+    return open_photo(image, TOO_SMALL)
 
 
 def from_logits(

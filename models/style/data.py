@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from models.common.images import to_tensor
+from models.common.images import fit_long_side, to_tensor
 from models.common.training import split_indices
 
 HELD_OUT = 20  # photos kept out of training for evaluate.py
@@ -43,9 +43,7 @@ def split(data_dir: Path) -> tuple[list[Path], list[Path]]:
 def load_rgb(path: Path, long_side: int | None = None) -> Image.Image:
     image = Image.open(path).convert("RGB")
     if long_side is not None and max(image.size) != long_side:
-        scale = long_side / max(image.size)
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+        image = image.resize(fit_long_side(image.size, long_side), Image.Resampling.LANCZOS)
     return image
 
 

@@ -21,11 +21,12 @@ from PIL import Image
 from models.common.device import to_net
 from models.common.errors import InputError, Message
 from models.common.images import (
+    PHOTO_MIN_SIDE,
     ImageInput,
     fit_long_side,
-    open_image,
+    open_photo,
     run_image_to_image,
-    to_rgb,
+    to_pil,
     to_tensor,
 )
 from models.style import (
@@ -39,8 +40,15 @@ from models.style import (
 )
 from models.style.net import STRIDE, TransformerNet
 
-MAX_SIDE = 4096  # photos are decoded up to this long side (larger JPEGs at reduced size)
-MIN_SIDE = 16  # smaller images (or a side this thin at the output size) are refused
+MIN_SIDE = PHOTO_MIN_SIDE  # a side this thin at the output size is refused too
+TOO_SMALL = {  # load_photo's role -> the message for an image under MIN_SIDE a side
+    "photo": Message(
+        "The photo is {width}x{height} pixels: too small to stylise (at least {n} pixels a side)."
+    ),
+    "style": Message(
+        "The style image is {width}x{height} pixels: too small (at least {n} pixels a side)."
+    ),
+}
 
 
 # Which network made a picture (the tab's "Made by" line names it)
@@ -72,25 +80,7 @@ def get_model(style: str = STYLES[0]) -> TransformerNet:
 def load_photo(image: ImageInput, role: str = "photo") -> Image.Image:
     """The RGB image of any upload, the photo or (role "style") the style image; InputError
     for unreadable or tiny images."""
-    picture = to_rgb(open_image(image, max_side=MAX_SIDE))
-    if min(picture.size) < MIN_SIDE:
-        width, height = picture.size
-        if role == "style":
-            raise InputError(
-                "The style image is {width}x{height} pixels: too small (at least {n} pixels a "
-                "side).",
-                width=width,
-                height=height,
-                n=MIN_SIDE,
-            )
-        raise InputError(
-            "The photo is {width}x{height} pixels: too small to stylise (at least {n} pixels a "
-            "side).",
-            width=width,
-            height=height,
-            n=MIN_SIDE,
-        )
-    return picture
+    return open_photo(image, TOO_SMALL[role], MIN_SIDE)
 
 
 def output_size(photo: Image.Image, long_side: int) -> tuple[int, int]:
@@ -124,8 +114,7 @@ def to_picture(styled: torch.Tensor, photo: Image.Image, strength: float) -> Ima
         size = (styled.shape[2], styled.shape[1])
         content = photo.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
         styled = strength * styled + (1 - strength) * to_tensor(content)
-    pixels = (styled.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
-    return Image.fromarray(pixels)
+    return to_pil(styled)
 
 
 def stylize(
