@@ -1,17 +1,10 @@
 """CIFAR-10: a ResNet-18 trained here on the ten classes of 32x32 photos, with Grad-CAM."""
 
-from models.common.spec import Figure, Metric, ModelSpec
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 # What the tab shows before a model loads (this package's __init__ imports no torch)
 LABELS = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 HUB_MODEL = "nielsr/vit-base-patch16-224-in21k-finetuned-cifar10"  # the pretrained choice (hub.py)
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.cifar10.net import Config, build_net
-
-    return build_net(Config.from_dict(config))
 
 
 SPEC = ModelSpec(
@@ -19,7 +12,7 @@ SPEC = ModelSpec(
     architecture="ResNet-18 (torchvision, 3x3 stem for 32x32 inputs), test-time mirror averaging",
     training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
     "random flip, 4-pixel translation and cutout",
-    build=build,
+    build=NetBuilder("models.cifar10.net"),
     metrics=(Metric("accuracy", "accuracy"),),
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),

@@ -7,7 +7,7 @@ the loader all read that one declaration (timm's registered model configs play t
         name="digits",
         architecture="CNN: ...",
         training_data="MNIST, ...",
-        build=lambda config: DigitNet(Config.from_dict(config)),
+        build=NetBuilder("models.digits.net", "DigitNet"),
         metrics=(Metric("accuracy", "accuracy"),),
         curves=("train_loss", "val_acc"),
         figures=(Figure("confusion.png", "Confusion matrix"),),
@@ -75,6 +75,19 @@ class Figure:
 
     suffix: str  # e.g. "confusion.png": the file is default.confusion.png (the whole model's)
     caption: str
+
+
+@dataclass(frozen=True)
+class NetBuilder:
+    """`build` of a spec whose net is `factory(Config.from_dict(config))` in `module`, imported at
+    the first build (the app starts without torch)."""
+
+    module: str  # e.g. "models.digits.net", which defines Config and the factory
+    factory: str = "build_net"  # a function or the nn.Module class taking the Config
+
+    def __call__(self, config: dict) -> nn.Module:
+        module = importlib.import_module(self.module)
+        return getattr(module, self.factory)(module.Config.from_dict(config))
 
 
 @dataclass(frozen=True)

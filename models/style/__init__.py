@@ -4,15 +4,7 @@ pair), the tab's default; fast feed-forward style networks (Johnson et al.), one
 trained here with a Darknet tiny perceptual loss; and Gatys et al.'s optimisation for any style
 image."""
 
-from models.common.spec import Figure, Metric, ModelSpec
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.style.net import Config, TransformerNet
-
-    return TransformerNet(Config.from_dict(config))
-
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 STYLES = ("candy", "mosaic", "rain-princess", "udnie", "starry_night", "the_scream")
 
@@ -34,7 +26,7 @@ SPEC = ModelSpec(
     "reflection padding, instance norm; 0.42 M parameters per style",
     training_data="1,980 natural 256x256 photos (20 more held out for the quality figure), "
     "random crops and flips; the style painting of each preset",
-    build=build,
+    build=NetBuilder("models.style.net", "TransformerNet"),
     metrics=(
         Metric(
             "style_ratio",

@@ -1,15 +1,7 @@
 """Summarization, Chinese and English: a sentence and token scorer trained here, extractive
 (sentences) and compressive (the best words of a short Chinese post, as a headline)."""
 
-from models.common.spec import Figure, Metric, ModelSpec
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.summarization.net import Config, build_net
-
-    return build_net(Config.from_dict(config))
-
+from models.common.spec import Figure, Metric, ModelSpec, NetBuilder
 
 SPEC = ModelSpec(
     name="summarization",
@@ -22,7 +14,7 @@ SPEC = ModelSpec(
     training_data="LCSTS train (8,666 Chinese Weibo posts with headlines; labels from a greedy "
     "ROUGE oracle and the characters shared with the headline) and 1,500 BBC News Summary "
     "articles (their extractive summaries' sentences)",
-    build=build,
+    build=NetBuilder("models.summarization.net"),
     metrics=(
         Metric("lcsts_rouge1", "ROUGE-1 LCSTS val", "points"),
         Metric("lcsts_rouge2", "ROUGE-2 LCSTS val", "points"),

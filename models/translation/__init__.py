@@ -1,15 +1,8 @@
 """Translation between Chinese and English: one Transformer trained here in both directions."""
 
-from models.common.spec import Metric, ModelSpec
+from models.common.spec import Metric, ModelSpec, NetBuilder
 
 MAX_BEAM = 8  # the widest beam a request may ask for (the tab's slider too)
-
-
-def build(config: dict):
-    """The net of a weights header's config (imported here: the app starts without torch)."""
-    from models.translation.net import Config, build_net
-
-    return build_net(Config.from_dict(config))
 
 
 SPEC = ModelSpec(
@@ -21,7 +14,7 @@ SPEC = ModelSpec(
     "guard against repetition (no repeated 3-gram, no token or character three times in a row)",
     training_data="Tatoeba English-Chinese pairs (cmn.txt) less a validation and a test split "
     "that share no sentence with training, plus the UM-Corpus microblog sample; both directions",
-    build=build,
+    build=NetBuilder("models.translation.net"),
     metrics=(
         Metric("bleu_zh_en", "BLEU zh→en", "points"),
         Metric("bleu_en_zh", "BLEU en→zh", "points"),
