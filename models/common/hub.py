@@ -10,13 +10,15 @@ memory up to MAX_RESIDENT_HUB_BYTES together (at least the newest one), and a mo
 not be had is not tried again for RETRY_AFTER_S seconds, so an offline choice answers at once.
 """
 
+import contextlib
 import logging
 import os
 import socket
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
 
@@ -180,6 +182,41 @@ def get_pretrained(key: str, model_id: str, from_pretrained: Callable[[str, bool
     # Again after: its size is known now, and a newer model may have loaded meanwhile.
     _forget_least_recent()
     return model
+
+
+@contextlib.contextmanager
+def unavailable_says(message: Message) -> Iterator[None]:
+    """A HubUnavailable raised inside says `message` instead (where the model comes from, what
+    works without it); a download under way keeps its own message (to try again shortly).
+
+        with unavailable_says(Message("... could not be downloaded from ...")):
+            return get_pretrained(key, model_id, from_pretrained)
+    """
+    try:
+        yield
+    except HubDownloading:
+        raise
+    except HubUnavailable as err:
+        raise HubUnavailable(message) from err
+
+
+def cached_file(url: str) -> Path:
+    """Where torch.hub keeps the download of `url`."""
+    import torch
+
+    return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(url).path).name
+
+
+def torch_hub_state(model_id: str, url: str, local_only: bool) -> dict:
+    """The state dict torch.hub downloads from `url` (its hash checked; tensors only, no code
+    runs), read from torch.hub's cache; OSError when it is not there and `local_only`."""
+    import torch
+
+    if local_only and not cached_file(url).is_file():
+        raise OSError(f"{model_id} is not in torch.hub's cache")
+    return torch.hub.load_state_dict_from_url(
+        url, progress=False, map_location="cpu", check_hash=True, weights_only=True
+    )
 
 
 def seq2seq_from_pretrained(model_id: str, local_only: bool):

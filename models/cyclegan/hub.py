@@ -25,7 +25,7 @@ import torch
 
 from models.common.device import inference_dtype, model_device
 from models.common.errors import InputError, Message
-from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
+from models.common.hub import HubUnavailable, get_pretrained, unavailable_says
 from models.common.images import ImageInput
 from models.common.loading import load_once
 from models.cyclegan.data import check_direction
@@ -132,20 +132,15 @@ def get_model(direction: str) -> Generator:
     path = local_file(direction)
     if path is not None:
         return load_once(f"cyclegan/local/{path.resolve()}", lambda: on_device(load_file(path)))
-    try:
+    unavailable = Message(
+        "The authors' pretrained generator {model} could not be downloaded from "
+        "efrosgans.eecs.berkeley.edu (this needs internet access; or set {env} to a "
+        "local .pth file). The model trained here still works.",
+        model=direction,
+        env=LOCAL_ENV,
+    )
+    with unavailable_says(unavailable):
         return get_pretrained(f"cyclegan/hub/{direction}", direction, from_pretrained)
-    except HubDownloading:
-        raise  # (started: its own message, to try again shortly)
-    except HubUnavailable as err:
-        raise HubUnavailable(
-            Message(
-                "The authors' pretrained generator {model} could not be downloaded from "
-                "efrosgans.eecs.berkeley.edu (this needs internet access; or set {env} to a "
-                "local .pth file). The model trained here still works.",
-                model=direction,
-                env=LOCAL_ENV,
-            )
-        ) from err
 
 
 def translate(image: ImageInput, direction: str) -> Translation:

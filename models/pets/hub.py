@@ -9,14 +9,16 @@ attempt fails quickly (models.common.hub probes the network first and does not r
 minute), the tab says the model needs internet, and the model trained here keeps working.
 """
 
-from pathlib import Path
-from urllib.parse import urlparse
-
 import torch
 
 from models.common.device import model_device
 from models.common.errors import Message
-from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
+from models.common.hub import (
+    cached_file,  # noqa: F401 (the tests ask it what is downloaded)
+    get_pretrained,
+    torch_hub_state,
+    unavailable_says,
+)
 from models.common.images import ImageInput
 from models.pets.predict import Segmentation, from_logits, load_photo
 
@@ -32,22 +34,13 @@ def weights():
     return DeepLabV3_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1
 
 
-def cached_file(url: str) -> Path:
-    """Where torch.hub keeps the download of `url`."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(url).path).name
-
-
 def from_pretrained(model_id: str, local_only: bool):
     """(net on the app's device, its categories, mean, std): from torch.hub's cache, or
     downloaded when `local_only` is False; OSError when not cached and local_only."""
     from torchvision.models.segmentation import deeplabv3_mobilenet_v3_large
 
     w = weights()
-    if local_only and not cached_file(w.url).is_file():
-        raise OSError(f"{model_id} is not in torch.hub's cache")
-    state = torch.hub.load_state_dict_from_url(
-        w.url, progress=False, map_location="cpu", check_hash=True, weights_only=True
-    )
+    state = torch_hub_state(model_id, w.url, local_only)
     categories = list(w.meta["categories"])
     net = deeplabv3_mobilenet_v3_large(
         weights=None, weights_backbone=None, num_classes=len(categories), aux_loss=True
@@ -58,18 +51,13 @@ def from_pretrained(model_id: str, local_only: bool):
 
 
 def get_model():
-    try:
+    unavailable = Message(
+        "The pretrained model {model} could not be downloaded from download.pytorch.org "
+        "(this needs internet access). The model trained here still works.",
+        model="torchvision DeepLabV3",
+    )
+    with unavailable_says(unavailable):
         return get_pretrained(f"pets/hub/{MODEL_ID}", MODEL_ID, from_pretrained)
-    except HubDownloading:
-        raise  # (started: its own message, to try again shortly)
-    except HubUnavailable as err:
-        raise HubUnavailable(
-            Message(
-                "The pretrained model {model} could not be downloaded from download.pytorch.org "
-                "(this needs internet access). The model trained here still works.",
-                model="torchvision DeepLabV3",
-            )
-        ) from err
 
 
 def pet_logits(logits: torch.Tensor, categories: list[str]) -> torch.Tensor:

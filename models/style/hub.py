@@ -7,14 +7,15 @@ $GALLERY_PERCEPTUAL_VGG (models.style.perceptual.from_file reads it, never unpic
 """
 
 import os
-from pathlib import Path
-from urllib.parse import urlparse
-
-import torch
 
 from models.common.device import model_device
 from models.common.errors import Message
-from models.common.hub import HubDownloading, HubUnavailable, get_pretrained
+from models.common.hub import (
+    cached_file,  # noqa: F401 (the tests ask it what is downloaded)
+    get_pretrained,
+    torch_hub_state,
+    unavailable_says,
+)
 from models.style.perceptual import Perceptual, from_file, vgg
 
 VGG_ENV = "GALLERY_PERCEPTUAL_VGG"  # a local VGG state_dict file (its name says 16 or 19)
@@ -31,23 +32,12 @@ def weights_url(name: str) -> str:
     return enum.IMAGENET1K_V1.url
 
 
-def cached_file(url: str) -> Path:
-    """Where torch.hub keeps the download of `url`."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(url).path).name
-
-
 def from_pretrained(model_id: str, local_only: bool) -> Perceptual:
     """The VGG of `model_id` (a value of MODEL_IDS) as a perceptual network on the app's
     device: from torch.hub's cache, or downloaded when `local_only` is False (OSError when it
     is not cached and local_only)."""
     name = next(name for name, id_ in MODEL_IDS.items() if id_ == model_id)
-    url = weights_url(name)
-    if local_only and not cached_file(url).is_file():
-        raise OSError(f"{model_id} is not in torch.hub's cache")
-    state = torch.hub.load_state_dict_from_url(
-        url, progress=False, map_location="cpu", check_hash=True, weights_only=True
-    )
-    return vgg(name, state).to(model_device())
+    return vgg(name, torch_hub_state(model_id, weights_url(name), local_only)).to(model_device())
 
 
 def get_vgg(name: str) -> Perceptual:
@@ -56,15 +46,10 @@ def get_vgg(name: str) -> Perceptual:
     local = os.environ.get(VGG_ENV)
     if local:
         return from_file(local, name).to(model_device())
-    try:
+    unavailable = Message(
+        "The perceptual network {model} could not be downloaded from download.pytorch.org "
+        "(this needs internet access). Darknet tiny works offline.",
+        model=name.upper(),
+    )
+    with unavailable_says(unavailable):
         return get_pretrained(f"style/hub/{name}", MODEL_IDS[name], from_pretrained)
-    except HubDownloading:
-        raise  # (started: its own message, to try again shortly)
-    except HubUnavailable as err:
-        raise HubUnavailable(
-            Message(
-                "The perceptual network {model} could not be downloaded from download.pytorch.org "
-                "(this needs internet access). Darknet tiny works offline.",
-                model=name.upper(),
-            )
-        ) from err
