@@ -51,10 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     print(np.array(result["confusion"]))
     if args.write:
         save_evaluation(
-            SPEC.weights_path(args.variant),
-            result,
-            LABELS,
-            f"CIFAR-10 test, accuracy {result['accuracy']:.2%}",
+            SPEC, args.variant, result, LABELS, f"CIFAR-10 test, accuracy {result['accuracy']:.2%}"
         )
 
 

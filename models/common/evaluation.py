@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.common.paths import METRICS, artefact, data_dir
+from models.common.paths import METRICS, data_dir
 
 
 def in_batches(inputs: torch.Tensor, labels: torch.Tensor, size: int):
@@ -97,16 +97,14 @@ def git_commit() -> str:
         return "unknown"
 
 
-def save_evaluation(weights: Path, result: dict, labels: list[str], title: str) -> None:
-    """<stem>.metrics.json and <stem>.confusion.png next to the weights (the About panel shows them)."""
-    write_metrics(artefact(weights.parent, weights.stem, METRICS), result)
+def save_evaluation(spec, variant: str, result: dict, labels: list[str], title: str) -> None:
+    """<variant>.metrics.json and <variant>.confusion.png next to a spec's weights (the About
+    panel shows them)."""
+    write_metrics(spec.artefact(variant, METRICS), result)
     plot_confusion(
-        np.array(result["confusion"]),
-        labels,
-        artefact(weights.parent, weights.stem, "confusion.png"),
-        title,
+        np.array(result["confusion"]), labels, spec.artefact(variant, "confusion.png"), title
     )
-    print(f"wrote metrics and confusion matrix next to {weights}")
+    print(f"wrote metrics and confusion matrix next to {spec.weights_path(variant)}")
 
 
 def write_metrics(path: Path, metrics: dict) -> dict:

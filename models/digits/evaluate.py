@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     print(np.array(result["confusion"]))
     if args.write:
         save_evaluation(
-            SPEC.weights_path(args.variant),
+            SPEC,
+            args.variant,
             result,
             LABELS,
             f"Digits: MNIST test, accuracy {result['accuracy']:.2%}",

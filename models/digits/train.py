@@ -97,9 +97,9 @@ def main(argv: list[str] | None = None) -> None:
         order = torch.randperm(len(x_train))
         for i in run.epoch_steps(steps_per_epoch):
             idx = order[i * local_batch : (i + 1) * local_batch]
+            optimizer.zero_grad(set_to_none=True)
             images = augment(x_train[idx], HYP["aug"]).to(device)
             loss = loss_fn(model(images), y_train[idx].to(device))
-            optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             schedule.step()

@@ -211,9 +211,9 @@ def main(argv: list[str] | None = None) -> None:
         order = torch.randperm(len(train_pairs))
         for i in run.epoch_steps(steps_per_epoch):
             idx = order[i * args.batch_size : (i + 1) * args.batch_size]
+            optimizer.zero_grad(set_to_none=True)
             x, y = batch(train_pairs, idx, augment)
             loss = seg_loss(net(x.to(device)), y.to(device), HYP["dice_weight"])
-            optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             schedule.step()

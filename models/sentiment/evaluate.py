@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     ).tolist()
     if args.write:
         save_evaluation(
-            SPEC.weights_path(views[0]),
+            SPEC,
+            views[0],
             result,
             LABELS,
             f"Sentiment: ChnSentiCorp dev, accuracy {result['accuracy']:.2%}",

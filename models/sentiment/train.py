@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> None:
         epoch_batches = length_buckets([len(s) for s in train_ids], args.batch_size)
         for i in run.epoch_steps(steps_per_epoch):
             idx = epoch_batches[i]
+            optimizer.zero_grad(set_to_none=True)
             x = pad([train_ids[j] for j in idx]).to(device)
             loss = loss_fn(net(x), train_y[idx].to(device))
-            optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             schedule.step()
