@@ -23,6 +23,24 @@ def test_tokenize_keeps_opinion_phrases_whole_and_normalises():
     assert normalize("\ufeff  好　评 ") == "好 评"
 
 
+def test_the_opinion_phrases_cut_as_a_jieba_of_their_own_would_on_the_shared_dictionary():
+    import jieba
+
+    from models.common.text import jieba_tokenizer
+    from models.sentiment.text import OPINION_PHRASES
+
+    own = jieba.Tokenizer()
+    for phrase in OPINION_PHRASES:
+        own.add_word(phrase, freq=20000)
+    shared, plain = jieba_tokenizer(OPINION_PHRASES), jieba_tokenizer()
+    reviews = ["这款手机性价比很高，不推荐买贵的", "物超所值，下次还来", "服务态度差，很失望"]
+    for review in reviews:
+        assert shared.lcut(review) == own.lcut(review)
+    assert shared.FREQ.maps[1] is plain.FREQ  # one dictionary in memory
+    assert {p: 20000 for p in OPINION_PHRASES}.items() <= shared.FREQ.maps[0].items()
+    assert plain.total == shared.total - 20000 * len(OPINION_PHRASES)  # sentiment's alone
+
+
 def test_vocab_maps_unknown_words_to_unk_and_round_trips(tmp_path):
     vocab = Vocab.build([["好", "好", "差"], ["好", "差", "一次"]], min_count=2)
     assert vocab.itos[:2] == ["<pad>", "<unk>"]

@@ -23,11 +23,11 @@ from models.common.batching import MicroBatcher
 from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
-from models.common.text import looks_chinese
+from models.common.text import looks_chinese, read_input, valid_unicode
 from models.common.weights import WeightsError
 from models.sentiment import SPEC
 from models.sentiment.net import LABELS, BiLSTMAttention, TextCNN, pad
-from models.sentiment.text import Vocab, normalize, tokenize, units, valid_unicode
+from models.sentiment.text import Vocab, normalize, tokenize, units
 
 MAX_CHARS = 2000  # longer texts are cut (with a notice); reviews are far shorter
 LOW_CONFIDENCE = 0.65  # top probability below this is flagged as uncertain
@@ -115,19 +115,13 @@ class Analysis:
 
 def prepare(text: str | None) -> tuple[str, list[str]]:
     """The text the model reads, and notices for the user (cut, not Chinese)."""
-    text = normalize(text or "")
-    if not text:
-        raise InputError("Type or paste a review first.")
-    notices = []
-    if len(text) > MAX_CHARS:
-        notices.append(
-            Message(
-                "The text has {n:,} characters; only the first {limit:,} were read.",
-                n=len(text),
-                limit=MAX_CHARS,
-            )
-        )
-        text = text[:MAX_CHARS]
+    text, notices = read_input(
+        text,
+        MAX_CHARS,
+        Message("Type or paste a review first."),
+        Message("The text has {n:,} characters; only the first {limit:,} were read."),
+        clean=normalize,  # the model's own rule (sentiment.text.normalize): as in training
+    )
     if not looks_chinese(text):
         notices.append(
             "This does not look like Chinese. The model learned from Chinese reviews, "

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import torch
 
 from models.common.errors import InputError, Message
-from models.common.text import language, mixed_languages, normalize
+from models.common.text import language, mixed_languages, normalize, read_input
 from models.summarization import SPEC
 from models.summarization.data import (
     TOKEN_FEATURES,
@@ -107,21 +107,13 @@ def check_length(length: float | int | str | None) -> float:
 
 def prepare(text: str | None) -> tuple[str, str, list[str]]:
     """(text, language, notices); InputError for empty input or input with nothing to read."""
-    text = normalize(text)
-    if not text:
-        raise InputError("Paste a Chinese or English text to summarize first.")
-    notices: list[str] = []
-    if len(text) > MAX_CHARS:
-        notices.append(
-            Message(
-                "The text has {n:,} characters; only the first {limit:,} were summarized.",
-                n=len(text),
-                limit=MAX_CHARS,
-            )
-        )
-        text = text[:MAX_CHARS]
-    if not any(c.isalnum() for c in text):
-        raise InputError("There is nothing to summarize here: paste Chinese or English text.")
+    text, notices = read_input(
+        text,
+        MAX_CHARS,
+        Message("Paste a Chinese or English text to summarize first."),
+        Message("The text has {n:,} characters; only the first {limit:,} were summarized."),
+        Message("There is nothing to summarize here: paste Chinese or English text."),
+    )
     if mixed_languages(text):
         notices.append(
             Message("The text mixes Chinese and English; it was summarized as Chinese.")

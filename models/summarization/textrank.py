@@ -7,29 +7,19 @@ for English. It needs no training and no weights.
 """
 
 import re
-import threading
 
 import numpy as np
+
+from models.common.text import jieba_tokenizer
 
 DAMPING = 0.85  # PageRank's damping factor
 ITERATIONS = 60  # power-iteration steps (converged long before on news-length texts)
 _WORD = re.compile(r"\w", re.UNICODE)
-_jieba = None
-_jieba_lock = threading.Lock()
 
 
 def jieba_words(text: str) -> list[str]:
-    """jieba's words of a Chinese text (its dictionary loads once, on first use)."""
-    global _jieba
-    with _jieba_lock:
-        if _jieba is None:
-            import jieba
-
-            jieba.setLogLevel(60)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            _jieba = tokenizer
-    return _jieba.lcut(text)
+    """jieba's words of a Chinese text (its default dictionary, no words added)."""
+    return jieba_tokenizer().lcut(text)
 
 
 def words(sentence: str, lang: str) -> list[str]:

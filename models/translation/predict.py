@@ -21,7 +21,7 @@ import torch
 from models.common.device import model_device
 from models.common.errors import InputError, Message
 from models.common.loading import load_once
-from models.common.text import language, mixed_languages, normalize, split_sentences
+from models.common.text import language, mixed_languages, read_input, split_sentences
 from models.common.transformer import RepetitionGuard, Seq2Seq, beam_search, greedy
 from models.common.weights import WeightsError
 from models.translation import MAX_BEAM, SPEC
@@ -255,21 +255,13 @@ def resolve_direction(text: str, direction: str | None) -> tuple[str, list[str]]
 def prepare(text: str | None, direction: str | None) -> tuple[list[str], str, list[str]]:
     """(sentences to translate, direction, notices); InputError for empty input or input with
     nothing to translate."""
-    text = normalize(text)
-    if not text:
-        raise InputError("Type or paste some Chinese or English text first.")
-    notices: list[str] = []
-    if len(text) > MAX_CHARS:
-        notices.append(
-            Message(
-                "The text has {n:,} characters; only the first {limit:,} were translated.",
-                n=len(text),
-                limit=MAX_CHARS,
-            )
-        )
-        text = text[:MAX_CHARS]
-    if not any(c.isalnum() for c in text):
-        raise InputError("There is nothing to translate here: type Chinese or English words.")
+    text, notices = read_input(
+        text,
+        MAX_CHARS,
+        Message("Type or paste some Chinese or English text first."),
+        Message("The text has {n:,} characters; only the first {limit:,} were translated."),
+        Message("There is nothing to translate here: type Chinese or English words."),
+    )
     direction, more = resolve_direction(text, direction)
     sentences = split_sentences(text)
     if len(sentences) > MAX_SENTENCES:
