@@ -23,7 +23,7 @@ from models.common.images import fit_long_side, to_tensor
 from models.common.loading import load_once
 from models.style import MAX_STEPS
 from models.style import perceptual as perceptual_nets
-from models.style.perceptual import StyleLoss, content_loss, total_variation
+from models.style.perceptual import StyleLoss, content_loss, objective
 
 SIZE = 256  # long side of the optimised picture (and of the style image)
 HYP = {
@@ -87,11 +87,7 @@ def run(
     for i in range(1, steps + 1):
         feats, content_feats = net(picture)
         content_l, style_l = content_loss(content_feats, target), style_loss(feats)
-        loss = (
-            hyp["content_weight"] * content_l
-            + hyp["style_weight"] * style_l
-            + hyp["tv_weight"] * total_variation(picture)
-        )
+        loss = objective(hyp, content_l, style_l, picture)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

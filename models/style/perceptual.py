@@ -107,6 +107,16 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     ).abs().mean()
 
 
+def objective(hyp: dict, content: torch.Tensor, style: torch.Tensor, picture: torch.Tensor):
+    """The loss optimised: content and style terms and the picture's total variation, weighted
+    by `hyp`'s content_weight, style_weight and tv_weight."""
+    return (
+        hyp["content_weight"] * content
+        + hyp["style_weight"] * style
+        + hyp["tv_weight"] * total_variation(picture)
+    )
+
+
 class StyleLoss:
     """The style term against one painting, written once for training, the Gatys optimisation
     and the evaluation (whose reported style loss is thus the training objective's): per style

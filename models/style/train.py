@@ -25,7 +25,7 @@ from models.style import THUMBNAIL
 from models.style import perceptual as perceptual_nets
 from models.style.data import load_rgb, random_crops, split, style_path
 from models.style.net import Config, TransformerNet
-from models.style.perceptual import StyleLoss, content_loss, total_variation
+from models.style.perceptual import StyleLoss, content_loss, objective
 
 HYP = {
     "crop": 128,  # training crops, crop x crop pixels, of the 256x256 photos (CPU budget)
@@ -90,11 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         y = net(x)
         style_feats, y_content = perceptual(y)
         content_l, style_l = content_loss(y_content, x_content), style_loss(style_feats)
-        loss = (
-            hyp["content_weight"] * content_l
-            + hyp["style_weight"] * style_l
-            + hyp["tv_weight"] * total_variation(y)
-        )
+        loss = objective(hyp, content_l, style_l, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
