@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
 
     net = build_net(cfg).to(device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=HYP["weight_decay"])
-    run = TrainRun(args, total_steps, ddp, extra={"best": -1.0}, model=net, optimizer=optimizer)
+    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
     running, seen = 0.0, 0
     while run.step < total_steps:
         epoch = run.step // steps_per_epoch
@@ -203,15 +203,15 @@ def main(argv: list[str] | None = None) -> None:
             f"{en['rouge1']:.4f}/{en['rouge2']:.4f}/{en['rougeL']:.4f} ({run.elapsed:.0f} s)",
             flush=True,
         )
-        if score > run.extra["best"]:
-            run.extra["best"] = score
-            path = run.save_weights(
-                net.state_dict(),
-                recipe(args, HYP, epochs=round(run.step / steps_per_epoch, 2), steps=run.step),
-                cfg.to_dict(),
-                val_lcsts_rouge1=zh["rouge1"],
-                val_bbc_rouge1=en["rouge1"],
-            )
+        path = run.save_if_best(
+            score,
+            net.state_dict(),
+            recipe(args, HYP, epochs=round(run.step / steps_per_epoch, 2), steps=run.step),
+            cfg.to_dict(),
+            val_lcsts_rouge1=zh["rouge1"],
+            val_bbc_rouge1=en["rouge1"],
+        )
+        if path:
             print(f"wrote {path} (best so far)", flush=True)
         run.end_epoch(
             run.step / steps_per_epoch,
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
             val_bbc_rouge2=en["rouge2"],
             lr=optimizer.param_groups[0]["lr"],
         )
-    print(f"done: best mean validation ROUGE-1 {run.extra['best']:.4f}")
+    print(f"done: best mean validation ROUGE-1 {run.extra['best_score']:.4f}")
 
 
 if __name__ == "__main__":

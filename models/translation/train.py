@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     optimizer = torch.optim.Adam(
         net.parameters(), lr=args.lr, betas=HYP["adam_betas"], weight_decay=HYP["weight_decay"]
     )
-    run = TrainRun(args, total_steps, ddp, extra={"best": -1.0}, model=net, optimizer=optimizer)
+    run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
     smoothing = HYP["label_smoothing"]
     running, seen = 0.0, 0
     while run.step < total_steps:
@@ -189,16 +189,16 @@ def main(argv: list[str] | None = None) -> None:
                 f"{bleu['val_bleu_en_zh']:.1f} ({run.elapsed:.0f} s)",
                 flush=True,
             )
-            if val_bleu > run.extra["best"]:
-                run.extra["best"] = val_bleu
-                path = run.save_weights(
-                    net.state_dict(),
-                    recipe(args, HYP, epochs=round(run.step / steps_per_epoch, 2), steps=run.step),
-                    cfg.to_dict(),
-                    val_loss=val_loss,
-                    val_bleu=val_bleu,
-                    **bleu,
-                )
+            path = run.save_if_best(
+                val_bleu,
+                net.state_dict(),
+                recipe(args, HYP, epochs=round(run.step / steps_per_epoch, 2), steps=run.step),
+                cfg.to_dict(),
+                val_loss=val_loss,
+                val_bleu=val_bleu,
+                **bleu,
+            )
+            if path:
                 print(f"wrote {path} (best so far)", flush=True)
             run.end_epoch(
                 run.step / steps_per_epoch,
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
                 lr=lr,
                 **bleu,
             )
-    print(f"done: best validation BLEU (mean of both directions) {run.extra['best']:.2f}")
+    print(f"done: best validation BLEU (mean of both directions) {run.extra['best_score']:.2f}")
 
 
 if __name__ == "__main__":
