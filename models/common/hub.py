@@ -227,3 +227,10 @@ def seq2seq_from_pretrained(model_id: str, local_only: bool):
     tokenizer = AutoTokenizer.from_pretrained(model_id, local_files_only=local_only)
     model = AutoModelForSeq2SeqLM.from_pretrained(model_id, local_files_only=local_only)
     return tokenizer, model.eval().to(model_device())
+
+
+def get_seq2seq(tab: str, model_id: str, from_pretrained: Callable[[str, bool], T]) -> T:
+    """A tab's Hub sequence-to-sequence model (tokenizer, model), kept by get_pretrained under
+    the key "<tab>/hub/<model_id>". The tab passes its module's `from_pretrained` (default
+    seq2seq_from_pretrained; tests replace it there)."""
+    return get_pretrained(f"{tab}/hub/{model_id}", model_id, from_pretrained)

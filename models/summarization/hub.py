@@ -8,9 +8,7 @@ languages, simplified Chinese among them; Hasan et al., 2021). Without internet 
 downloaded; the tab then says so and keeps using the model trained here.
 """
 
-import torch
-
-from models.common.hub import get_pretrained, seq2seq_from_pretrained
+from models.common.hub import get_seq2seq, seq2seq_from_pretrained
 
 HUB_MODELS = {"en": "sshleifer/distilbart-cnn-12-6", "zh": "csebuetnlp/mT5_multilingual_XLSum"}
 MAX_SOURCE_TOKENS = 512
@@ -21,14 +19,13 @@ from_pretrained = seq2seq_from_pretrained  # (a module attribute: the tests repl
 
 
 def get_model(lang: str):
-    model_id = HUB_MODELS[lang]
-    return get_pretrained(f"summarization/hub/{model_id}", model_id, from_pretrained)
+    return get_seq2seq("summarization", HUB_MODELS[lang], from_pretrained)
 
 
-@torch.no_grad()
 def summarize(text: str, lang: str, beam: int = 4) -> tuple[str, int]:
     """(an abstractive summary of `text` ("zh" or "en"), the source's length in the model's
-    tokens): the model reads only the first MAX_SOURCE_TOKENS of them."""
+    tokens): the model reads only the first MAX_SOURCE_TOKENS of them. (generate() runs
+    without gradients.)"""
     tokenizer, model = get_model(lang)
     n_tokens = len(tokenizer(text, truncation=False)["input_ids"])
     batch = tokenizer(

@@ -7,9 +7,7 @@ small enough for a CPU (~77 M parameters each), and their Tatoeba test scores ar
 downloaded; the tab then says so and keeps using the model trained here.
 """
 
-import torch
-
-from models.common.hub import get_pretrained, seq2seq_from_pretrained
+from models.common.hub import get_seq2seq, seq2seq_from_pretrained
 
 HUB_MODELS = {"zh-en": "Helsinki-NLP/opus-mt-zh-en", "en-zh": "Helsinki-NLP/opus-mt-en-zh"}
 # opus-mt-en-zh writes several Chinese varieties: a token at the start of the source picks one.
@@ -21,13 +19,12 @@ from_pretrained = seq2seq_from_pretrained  # (a module attribute: the tests repl
 
 
 def get_model(direction: str):
-    model_id = HUB_MODELS[direction]
-    return get_pretrained(f"translation/hub/{model_id}", model_id, from_pretrained)
+    return get_seq2seq("translation", HUB_MODELS[direction], from_pretrained)
 
 
-@torch.no_grad()
 def translate_batch(sentences: list[str], direction: str, beam: int = 4, bs: int = 16) -> list[str]:
-    """Each sentence translated in `direction` ("zh-en" or "en-zh")."""
+    """Each sentence translated in `direction` ("zh-en" or "en-zh"); generate() runs without
+    gradients."""
     tokenizer, model = get_model(direction)
     out: list[str] = []
     for i in range(0, len(sentences), bs):
