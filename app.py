@@ -14,10 +14,10 @@ import gradio as gr
 from demos import DEMOS
 from demos.i18n import I18N, SWITCH_CSS, SWITCH_HTML, SWITCH_JS, t
 from models import get_spec
-from models.common.device import use_device
+from models.common.device import DEVICE_ENV, DEVICES, use_device
 from models.common.errors import ModelUnavailable
 from models.common.images import MAX_FILE_BYTES
-from models.common.paths import DATA_ENV, default_data_dir
+from models.common.paths import DATA_ENV, default_data_dir, use_data_dir
 
 TITLE = "PyTorch demo gallery"  # the browser tab's title; the page's own follows the language
 QUEUE_SIZE = 64  # waiting requests beyond this get Gradio's "queue is full" message
@@ -90,8 +90,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     p.add_argument("--share", action="store_true", help="also serve a public gradio.live link")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    p.add_argument("--data-dir", type=Path, default=default_data_dir(), help="data sets root")
+    p.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=None,
+        help=f"where models run (default: ${DEVICE_ENV}, else auto: CUDA, else MPS, else CPU)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"data sets root (default: ${DATA_ENV}, else {default_data_dir()})",
+    )
     p.add_argument("--preload", action="store_true", help="load every model at start")
     return p.parse_args(argv)
 
@@ -99,8 +109,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     limit_malloc_arenas()  # before the server starts its threads
-    use_device(args.device)  # decided once; every model loads onto it
-    os.environ[DATA_ENV] = str(args.data_dir)
+    if args.device:
+        use_device(args.device)  # decided once; every model loads onto it
+    if args.data_dir:
+        use_data_dir(args.data_dir)
     if args.share:
         print("warning: --share makes this app reachable by anyone with the public link")
     app = build_app()

@@ -9,8 +9,6 @@
 5. peak RSS of this process with every model loaded, and what an 8000x8000 upload adds.
 """
 
-import argparse
-import resource
 import statistics
 import subprocess
 import sys
@@ -19,12 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from benchmarks import timed
+from benchmarks import parser, peak_rss_mb, setup, timed
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[1]  # where app.py is
 
 
 def cold_start(port: int = 7899, timeout: float = 120) -> float:
@@ -48,16 +44,11 @@ def cold_start(port: int = 7899, timeout: float = 120) -> float:
         proc.wait()
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=200)
+    p = parser(__doc__, runs=200)
     p.add_argument("--skip-cold-start", action="store_true")
     args = p.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    setup(args)
     if not args.skip_cold_start:
         starts = [cold_start() for _ in range(3)]
         print(

@@ -1,21 +1,20 @@
 """The gain of micro-batching (models.common.batching) for the batched classifiers, without HTTP:
 N threads call each model's predict at once, with batching on and off.
 
-    python -m benchmarks.bench_batching [--threads-per-model 16] [--requests 320] [--torch-threads 2]
+    python -m benchmarks.bench_batching [--threads-per-model 16] [--runs 320] [--threads 2]
 
 Prints, per model and setting, requests per second, the latency p50/p95 of one call and the
 median batch size. The app's end-to-end figure comes from benchmarks.load (see its docstring).
 """
 
-import argparse
 import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import torch
 
+from benchmarks import parser, setup
 from models.common.batching import MicroBatcher
 from models.common.samples import sample
 from tests.strokes import render
@@ -51,17 +50,11 @@ def run(predict: Callable, inputs: list, threads: int, total: int) -> tuple[floa
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = parser(__doc__, runs=320, threads=2)  # --runs: calls per model and setting
     p.add_argument("--threads-per-model", type=int, default=16, help="concurrent callers")
-    p.add_argument("--requests", type=int, default=320, help="calls per model and setting")
-    p.add_argument("--torch-threads", type=int, default=2)
     args = p.parse_args()
-    torch.set_num_threads(args.torch_threads)
-
-    print(
-        f"{args.threads_per_model} callers, {args.requests} calls each, torch threads "
-        f"{args.torch_threads}"
-    )
+    setup(args)
+    print(f"{args.threads_per_model} callers, {args.runs} calls each")
     print(
         f"{'model':10s} {'batch':>5s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'batch p50':>9s}"
     )
@@ -71,7 +64,7 @@ def main() -> None:
         for max_batch in (1, batched):
             batcher.max_batch = max_batch
             batcher.batch_sizes.clear()
-            rate, latencies = run(predict, inputs, args.threads_per_model, args.requests)
+            rate, latencies = run(predict, inputs, args.threads_per_model, args.runs)
             rates[max_batch] = rate
             print(
                 f"{name:10s} {max_batch:5d} {rate:7.1f} {statistics.median(latencies):7.1f} "

@@ -12,13 +12,13 @@ also the digits latency while a "your own style" job runs (its own group, demos.
 
 import argparse
 import functools
-import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 from gradio_client import Client, handle_file
+
+from benchmarks import p50_p95
 
 
 class InFlight:
@@ -115,7 +115,7 @@ def main() -> None:
     print(f"model calls at once: at most {counter.most} (limit {args.limit or MODEL_CONCURRENCY})")
     for name, times in latencies.items():
         if times:
-            p50, p95 = statistics.median(times), float(np.percentile(times, 95))
+            p50, p95 = p50_p95(times)
             print(f"{name:18s} {len(times):4d} requests  p50 {p50:7.0f} ms  p95 {p95:7.0f} ms")
     print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:5]))
     if long_job:
@@ -149,12 +149,12 @@ def digits_during_long_job(url: str, digits, requests: int = 20) -> str:
     running = not job.done()
     job.result()
 
-    def p50_p95(times: list[float]) -> str:
-        return f"p50 {statistics.median(times):.0f} ms, p95 {np.percentile(times, 95):.0f} ms"
+    def shown(times: list[float]) -> str:
+        return "p50 {:.0f} ms, p95 {:.0f} ms".format(*p50_p95(times))
 
     return (
-        f"/digits, {requests} requests one after another: alone {p50_p95(alone)}; while a "
-        f"/stylize_custom job of 100 steps runs {p50_p95(during)} (the job was "
+        f"/digits, {requests} requests one after another: alone {shown(alone)}; while a "
+        f"/stylize_custom job of 100 steps runs {shown(during)} (the job was "
         f"{'still running' if running else 'done'} after them; it took "
         f"{time.perf_counter() - start:.1f} s)"
     )

@@ -8,49 +8,24 @@ horse2zebra: GAN Compression's (`--model trained` for the one trained here).
     python -m benchmarks.bench_cyclegan [--runs 30] [--direction horse2zebra] [--model default]
 """
 
-import argparse
-import resource
-import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentiles(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), float(np.percentile(times, 95))
+from benchmarks import parser, peak_rss_mb, setup, timed
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=30)
+    p = parser(__doc__, runs=30)
     p.add_argument("--direction", default="horse2zebra")
     p.add_argument("--model", default="default", choices=("default", "trained", "compressed"))
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    setup(args)
     from demos.cyclegan import resolve
     from models.common import loading
     from models.cyclegan import compressed, predict
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     model = resolve(args.model, args.direction)
     start = time.perf_counter()
     if model == "compressed":
@@ -65,14 +40,14 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for side, net_side in ((256, None), (512, None), (512, 512)):
         photo = Image.fromarray(rng.integers(0, 255, (side, side, 3), dtype=np.uint8))
-        p50, p95 = percentiles(
+        p50, p95 = timed(
             lambda photo=photo, s=net_side: predict.translate(
                 photo, args.direction, net=net, long_side=s
             ),
             args.runs,
         )
         at = net_side or net.cfg.image_size
-        print(f"{side}x{side} photo, net at {at} px: p50 {p50:.3f} s, p95 {p95:.3f} s")
+        print(f"{side}x{side} photo, net at {at} px: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     before = peak_rss_mb()
     photo = Image.fromarray(rng.integers(0, 255, (512, 512, 3), dtype=np.uint8))
     for _ in range(50):

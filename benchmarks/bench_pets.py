@@ -7,20 +7,12 @@ sides it can run at): the load time (first use) and the latency p50/p95 of segme
 photo as the tab does (predict, the mask and the overlay), after one warm-up run.
 """
 
-import argparse
 import dataclasses
 import functools
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-import torch
-
-from benchmarks import timed
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchmarks import parser, setup, timed
 
 DEEPLAB_SIDES = (513, 385, 321, 257)  # 16k + 1: the sizes the TF graph's padding expects
 
@@ -54,13 +46,8 @@ def options() -> dict[str, tuple[Callable[[], object], Callable[[object], object
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=20, help="timed requests per option")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    args = parser(__doc__, runs=20).parse_args()
+    setup(args)
 
     from PIL import Image
 

@@ -10,28 +10,10 @@
 4. "your own style" by optimisation: 256 px x 100 Gatys steps with Darknet tiny.
 """
 
-import argparse
-import statistics
-import sys
 import time
 from collections import deque
-from pathlib import Path
 
-import numpy as np
-import torch
-
-from benchmarks import timed
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def rss_mb() -> float:
-    """This process's resident memory now (Linux /proc), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise OSError("no VmRSS in /proc/self/status")
+from benchmarks import parser, rss_mb, setup, timed
 
 
 def bench_pretrained(photo, painting, runs: int) -> None:
@@ -54,16 +36,12 @@ def bench_pretrained(photo, painting, runs: int) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=20, help="timed requests per preset")
+    p = parser(__doc__, runs=20)
     p.add_argument("--requests", type=int, default=50, help="requests for the memory check")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--gatys-steps", type=int, default=100)
     p.add_argument("--pretrained-only", action="store_true", help="only part 1")
     args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    setup(args)
 
     from PIL import Image
 
@@ -81,13 +59,7 @@ def main() -> None:
         t = time.perf_counter()
         predict.get_model(style)
         load_ms = 1000 * (time.perf_counter() - t)
-        predict.stylize(photo, style, 512)  # warm-up
-        times = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            predict.stylize(photo, style, 512)
-            times.append(1000 * (time.perf_counter() - t))
-        p50, p95 = statistics.median(times), float(np.percentile(times, 95))
+        p50, p95 = timed(lambda: predict.stylize(photo, style, 512), args.runs)  # noqa: B023
         print(
             f"{style:14s} load {load_ms:6.0f} ms   512x512 p50 {p50:6.0f} ms   p95 {p95:6.0f} ms "
             f"({args.runs} runs)"

@@ -7,20 +7,11 @@ Prints the model's load time, then p50/p95 latency of summarising a 2,000-charac
 method that needs no download, then the process's peak RSS.
 """
 
-import argparse
-import resource
-import statistics
-import sys
 import time
-from pathlib import Path
 
-import numpy as np
-import torch
+from benchmarks import parser, peak_rss_mb, setup, timed
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-CHARS = 2000  # the issue's article length
+CHARS = 2000  # the article length the tab is measured at
 
 
 def articles() -> dict[str, str]:
@@ -39,13 +30,8 @@ def articles() -> dict[str, str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=50)
-    p.add_argument("--threads", type=int, default=1, help="torch threads (0: torch's default)")
-    args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    args = parser(__doc__, runs=50, threads=1).parse_args()
+    setup(args)
     from models.summarization import predict
 
     start = time.perf_counter()
@@ -54,16 +40,10 @@ def main() -> None:
     texts = articles()
     for lang, text in texts.items():
         for method in ("trained", "textrank", "lead"):
-            predict.summarize(text, 0, method)  # warm-up (jieba's dictionary, first call)
-            times = []
-            for _ in range(args.runs):
-                t = time.perf_counter()
-                predict.summarize(text, 0, method)
-                times.append((time.perf_counter() - t) * 1000)
-            p50, p95 = statistics.median(times), float(np.percentile(times, 95))
+            # (the warm-up call loads jieba's dictionary)
+            p50, p95 = timed(lambda: predict.summarize(text, 0, method), args.runs)  # noqa: B023
             print(f"{lang} {len(text)} chars, {method}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss:.0f} MB")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

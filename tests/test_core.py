@@ -98,6 +98,23 @@ def test_the_device_is_decided_once_and_not_reread_from_the_environment(monkeypa
     assert devices.model_device() == devices.pick_device("auto")
 
 
+def test_the_apps_flags_win_over_the_environment_and_leave_it_in_charge_when_absent(
+    monkeypatch, tmp_path
+):
+    import app
+    from models.common import paths
+
+    monkeypatch.setattr(paths, "_data_dir", None)
+    monkeypatch.setattr(devices, "_preference", None)
+    monkeypatch.setenv(paths.DATA_ENV, str(tmp_path / "from-env"))
+    args = app.parse_args([])
+    assert args.device is None and args.data_dir is None  # the environment's, then the default
+    assert paths.data_dir() == tmp_path / "from-env"
+    paths.use_data_dir(app.parse_args(["--data-dir", str(tmp_path / "flag")]).data_dir)
+    assert paths.data_dir() == tmp_path / "flag"
+    assert app.parse_args(["--device", "cpu"]).device == "cpu"
+
+
 def test_precision_policy_is_fp16_on_cuda_only_where_the_net_allows():
     cuda, cpu = torch.device("cuda"), torch.device("cpu")
     assert devices.inference_dtype(cuda, half_ok=True) == torch.float16

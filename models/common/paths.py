@@ -1,4 +1,5 @@
-"""Where data and weights live. Environment variables override the defaults.
+"""Where data and weights live. The app's --data-dir (use_data_dir), else environment variables,
+override the defaults, as the device is chosen (models/common/device.py):
 
 GALLERY_DATA_DIR     data sets (default: ../shared/data beside the checkout if present, else ./data)
 GALLERY_WEIGHTS_DIR  override for shipped weights (default: models/<name>/weights)
@@ -17,8 +18,18 @@ def default_data_dir() -> Path:
     return shared if shared.is_dir() else ROOT / "data"
 
 
+_data_dir: Path | None = None  # what use_data_dir was told
+
+
+def use_data_dir(path: Path | str) -> None:
+    """Set the data sets' root for this process (the app calls it once, with --data-dir)."""
+    global _data_dir
+    _data_dir = Path(path)
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get(DATA_ENV) or default_data_dir())
+    """The root use_data_dir set, else $GALLERY_DATA_DIR, else the default."""
+    return _data_dir or Path(os.environ.get(DATA_ENV) or default_data_dir())
 
 
 def weights_dir(model: str) -> Path:
