@@ -3,7 +3,6 @@
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
@@ -73,6 +72,24 @@ def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
     return tmp_path
 
 
+def dry_run_twice(train, tmp_path: Path, monkeypatch, name: str, config: str) -> dict:
+    """`train.main` as a two-epoch dry run of the tiny `config` into tmp_path/name, where the
+    app then finds the weights (GALLERY_WEIGHTS_DIR), then once more resumed from its
+    checkpoint; the first run's weights header (one log line per epoch checked)."""
+    from models.common.weights import read_meta
+
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
+    out = tmp_path / name
+    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(out), "--epochs", "2"]
+    args += ["--checkpoint", str(tmp_path / "t.pt"), "--config", config]
+    train.main(args)
+    meta = read_meta(out / "default.safetensors")
+    assert meta["train"]["dry_run"]
+    assert (out / "default.log.jsonl").read_text().count("\n") == 2  # one line per epoch
+    train.main([*args, "--resume"])
+    return meta
+
+
 def hub_model_cached(model_id: str) -> bool:
     """Whether a Hub model is in the local cache (tests of the offline message then skip)."""
     from huggingface_hub import try_to_load_from_cache
@@ -95,12 +112,6 @@ def upload_folder():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """The gallery with its shipped weights, launched in this process; yields its URL."""
@@ -108,15 +119,7 @@ def app_url():
 
     loading.forget()
     blocks = app.build_app()
-    port = free_port()
-    blocks.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **app.LAUNCH,
-    )
-    yield f"http://127.0.0.1:{port}/"
+    yield app.launch_in_background(blocks)
     blocks.close()
 
 

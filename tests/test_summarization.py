@@ -29,7 +29,7 @@ from models.summarization.data import (
 from models.summarization.net import Config, build_net
 from models.summarization.rouge import rouge
 from models.summarization.sentences import SUBORDINATORS, split_sentences
-from tests.conftest import DATA, needs_data
+from tests.conftest import DATA, dry_run_twice, needs_data
 
 TINY = Config(buckets=512, d_model=16, heads=2, token_layers=1, sentence_layers=1, ff=32)
 ARTICLE = (
@@ -442,18 +442,11 @@ def test_the_tab_offline_empties_every_output_and_says_why(monkeypatch, fresh_ca
 
 @needs_data("nlp", "summarization", "lcsts", "train.tsv")
 def test_train_dry_run_writes_loadable_weights_that_summarize(tmp_path, monkeypatch, fresh_cache):
-    from models.common.weights import read_meta
     from models.summarization import train
 
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    out = tmp_path / "summarization"
     tiny = "buckets=512,d_model=16,heads=2,token_layers=1,sentence_layers=1,ff=32"
-    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(out), "--epochs", "2"]
-    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny])
-    meta = read_meta(out / "default.safetensors")
-    assert meta["config"]["d_model"] == 16 and meta["train"]["dry_run"]
-    assert (out / "default.log.jsonl").read_text().count("\n") == 2  # one line per epoch
-    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny, "--resume"])
+    meta = dry_run_twice(train, tmp_path, monkeypatch, "summarization", tiny)
+    assert meta["config"]["d_model"] == 16
     assert isinstance(summarization.summarize(POST), str)
 
 

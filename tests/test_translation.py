@@ -16,7 +16,7 @@ from models.translation import predict as translation
 from models.translation.data import Pair, Tokenizer, group_pairs, train_tokenizer
 from models.translation.net import BOS, EOS, Config, build_net
 from models.translation.repetition import degenerate, longest_run, read_other_domains
-from tests.conftest import DATA, needs_data
+from tests.conftest import DATA, dry_run_twice, needs_data
 
 PAIRS = [
     ("I like tea.", "我喜欢茶。"),
@@ -180,19 +180,12 @@ def test_split_shares_no_sentence_between_training_and_test():
 
 @needs_data("nlp", "translation", "cmn-eng", "cmn.txt")
 def test_train_dry_run_writes_loadable_weights_that_translate(tmp_path, monkeypatch, fresh_cache):
-    from models.common.weights import read_meta
     from models.translation import train
 
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    out = tmp_path / "translation"
     tiny = "vocab_size=1000,d_model=32,heads=2,encoder_layers=1,decoder_layers=1,ff=64"
-    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(out), "--epochs", "2"]
-    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny])
-    assert (out / "default.spm.model").is_file()
-    meta = read_meta(out / "default.safetensors")
-    assert meta["config"]["d_model"] == 32 and meta["train"]["dry_run"]
-    assert (out / "default.log.jsonl").read_text().count("\n") == 2  # one line per epoch
-    train.main([*args, "--checkpoint", str(tmp_path / "t.pt"), "--config", tiny, "--resume"])
+    meta = dry_run_twice(train, tmp_path, monkeypatch, "translation", tiny)
+    assert meta["config"]["d_model"] == 32
+    assert (tmp_path / "translation" / "default.spm.model").is_file()
     assert isinstance(translation.translate("我喜欢茶。", "zh-en", beam=2), str)
     assert isinstance(translation.translate("I like tea.", "en-zh", beam=1), str)
 
