@@ -7,6 +7,7 @@ python app.py [--host 127.0.0.1] [--port 7860] [--share] [--device auto|cpu|cuda
 import argparse
 import ctypes
 import os
+import socket
 from pathlib import Path
 
 import gradio as gr
@@ -52,6 +53,22 @@ def build_app(delete_cache: tuple[int, int] = CACHE_DELETION) -> gr.Blocks:
     # model calls share one limit across tabs (demos.common.MODEL_CALLS); the rest use this
     app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=QUICK_EVENTS)
     return app
+
+
+def free_port() -> int:
+    """A TCP port of this machine that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch_in_background(app: gr.Blocks, port: int | None = None) -> str:
+    """Serve `app` on this machine only, without blocking (tests, benchmarks); its URL."""
+    port = port or free_port()
+    app.launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH
+    )
+    return f"http://127.0.0.1:{port}/"
 
 
 MALLOC_ARENAS = 2  # see limit_malloc_arenas

@@ -58,7 +58,6 @@ def main() -> None:
     import app
     from demos.cifar10 import EXAMPLES
     from demos.common import MODEL_CONCURRENCY
-    from tests.conftest import free_port
     from tests.strokes import render
 
     blocks = app.build_app()
@@ -67,15 +66,7 @@ def main() -> None:
         if block_fn.concurrency_id == "models":
             block_fn.fn = counter.wrap(block_fn.fn)
             block_fn.concurrency_limit = args.limit or MODEL_CONCURRENCY
-    port = free_port()
-    blocks.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **app.LAUNCH,
-    )
-    url = f"http://127.0.0.1:{port}/"
+    url = app.launch_in_background(blocks)
 
     seven = "/tmp/bench_seven.png"
     render(7).save(seven)

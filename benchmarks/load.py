@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from gradio_client import Client, handle_file
 
-from tests.conftest import free_port
+from app import free_port
 from tests.strokes import render
 
 SKIPPED = {"stylize_custom"}  # a long job (seconds of optimisation): its own queue, one at a time

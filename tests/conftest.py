@@ -3,7 +3,6 @@
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
@@ -113,12 +112,6 @@ def upload_folder():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """The gallery with its shipped weights, launched in this process; yields its URL."""
@@ -126,15 +119,7 @@ def app_url():
 
     loading.forget()
     blocks = app.build_app()
-    port = free_port()
-    blocks.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **app.LAUNCH,
-    )
-    yield f"http://127.0.0.1:{port}/"
+    yield app.launch_in_background(blocks)
     blocks.close()
 
 

@@ -186,23 +186,15 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
     import app
     from models.common import loading
     from models.digits import SPEC
-    from tests.conftest import free_port
 
     (tmp_path / "digits").mkdir()
     shutil.copy(SPEC.weights_path(), tmp_path / "digits" / "default.safetensors")
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
     loading.forget()
     blocks = app.build_app()
-    port = free_port()
-    blocks.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **app.LAUNCH,
-    )
+    url = app.launch_in_background(blocks)
     try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client = Client(url, verbose=False)
         with pytest.raises(AppError, match=r"unavailable.*cifar10.*default\.safetensors"):
             client.predict(handle_file(EXAMPLES[0]), api_name="/cifar10")
         seven = tmp_path / "seven.png"
@@ -311,12 +303,10 @@ def test_uploads_and_outputs_are_deleted_from_the_servers_cache_once_old(tmp_pat
     """A shared link serves for weeks: files older than the app's cache age must go."""
     import app
     from models.common import loading
-    from tests.conftest import free_port
 
     loading.forget()
     blocks = app.build_app(delete_cache=(1, 1))
-    port = free_port()
-    blocks.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH)
+    url = app.launch_in_background(blocks)
 
     def cached() -> set[Path]:
         return {Path(f) for files in blocks.temp_file_sets for f in files}
@@ -325,9 +315,7 @@ def test_uploads_and_outputs_are_deleted_from_the_servers_cache_once_old(tmp_pat
         static = cached()  # the page's own pictures (About panels): kept while the app runs
         path = tmp_path / "seven.png"
         render(7).convert("RGB").save(path)
-        Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
-            handle_file(str(path)), api_name="/digits_preview"
-        )
+        Client(url, verbose=False).predict(handle_file(str(path)), api_name="/digits_preview")
         served = cached() - static
         assert any(f.suffix in (".png", ".webp") for f in served), served  # upload and preview
         deadline = time.monotonic() + 30
