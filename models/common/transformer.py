@@ -1,7 +1,8 @@
 """A Transformer encoder-decoder (Vaswani et al., 2017) and its decoding, for any text-to-text tab
-(translation now, summarization next): multi-head attention, sinusoidal positions, pre-norm
-layers (more stable to train than post-norm without a long warm-up), tied embeddings, greedy and
-beam search with a length penalty and an optional guard against degenerate repetition.
+(the translation net; the summarization net uses its encoder layers): multi-head attention,
+sinusoidal positions, pre-norm layers (more stable to train than post-norm without a long
+warm-up), tied embeddings, greedy and beam search with a length penalty and an optional guard
+against degenerate repetition.
 
     net = Seq2Seq(vocab_size=8000, d_model=256, heads=4, encoder_layers=3, decoder_layers=3)
     logits = net(src, tgt_in)                        # (N, T, V), teacher forcing

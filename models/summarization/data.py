@@ -3,7 +3,7 @@ the labels the model learns from.
 
 - LCSTS (`lcsts/{train,val}.tsv`, `summary<TAB>text`): Chinese Weibo posts (~100 characters)
   and their headlines (~17). Training reads train.tsv; val.tsv serves model choice and the
-  reported figures, as the issue asks (LCSTS's own test set is not in the copy).
+  reported figures (LCSTS's own test set is not in the copy).
 - BBC News Summary (`bbc-news-summary/{News Articles,Summaries}/<category>/NNN.txt`): English
   articles (the first line, the title, is dropped) with extractive summaries, sentences of the
   article run together. The 2,000 articles are split once, seeded (SPLIT_SEED): BBC_TEST for

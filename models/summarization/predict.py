@@ -45,13 +45,14 @@ MAX_DOC_SENTENCES = 500  # sentences summarized at most (with a notice)
 MAX_SENTENCES = 1000  # a length in sentences above this is refused
 # The usual length per language (chosen on LCSTS val and the BBC validation split): Chinese, one
 # sentence (or, compressed, a headline of HEADLINE_CHARS); English, 45 % of the characters
-# (BBC val ROUGE-1/2/L, the run before the token features, at 40 / 45 / 50 %: 75.7/67.2/47.1, 77.1/68.7/47.2, 77.9/70.1/46.8).
+# (BBC val ROUGE-1/2/L of a model without the token features at 40 / 45 / 50 %: 75.7/67.2/47.1,
+# 77.1/68.7/47.2, 77.9/70.1/46.8).
 AUTO_LENGTH = {"zh": 1, "en": 0.45}
 # The headline: the best-scored clauses, best first up to HEADLINE_CHARS characters, in text
 # order (chosen on LCSTS val less its copies of train posts, 951: ROUGE-1/2/L of clauses at
 # 18 / 22 / 28 / 34 characters 23.4/13.1/20.7, 23.8/13.3/20.9, 24.0/13.2/20.7, 23.9/13.1/20.5;
-# the best sentence 23.8/13.4/20.5). Jieba words (18 characters, 23.5 ROUGE-1 before repeats
-# were dropped) read as a list of keywords: only an explicit option (HEADLINE_UNIT = "words").
+# the best sentence 23.8/13.4/20.5). Jieba words (18 characters, 23.5 ROUGE-1 with repeated
+# words kept) read as a list of keywords: only an explicit option (HEADLINE_UNIT = "words").
 HEADLINE_CHARS = 28
 # A short Chinese post, compressed into a headline; longer texts, or ones of more sentences (a
 # paragraph), get whole sentences. LCSTS posts: at most 152 characters, 2-5 sentences (98 %).
