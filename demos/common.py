@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import gradio as gr
@@ -168,6 +168,63 @@ def uploaded_path(payload: dict | str | None, missing: str = "common.no_image") 
     if not Path(path).resolve().is_relative_to(Path(get_upload_folder()).resolve()):
         raise InputError("Upload the image: a path on the server is not read.")
     return path
+
+
+def image_output(label, height: int = 320, **kwargs) -> gr.Image:
+    """A picture a tab shows (not an input), sent to the page as PNG: lossless, as made."""
+    return gr.Image(
+        label=label, type="pil", format="png", interactive=False, height=height, **kwargs
+    )
+
+
+def image_events(
+    image: gr.Image,
+    examples: gr.Examples,
+    fn: Callable,
+    inputs: list,
+    outputs: list,
+    changes: list,
+    cleared: tuple,
+    new_photo: tuple[Callable, list, list] | None = None,
+) -> None:
+    """Wire an image tab's one event: `fn(*inputs)` runs for a photo uploaded or picked from
+    `examples` and for each of `changes` (the other inputs' events), with preprocess=False (see
+    `uploaded_path`), in the MODEL_CALLS group; a change made while a result loads runs after
+    it (always_last). Clearing the photo sets `outputs` to `cleared`. With `new_photo`, (fn,
+    inputs, outputs) runs for a new photo instead (it may reset a choice), and `cleared` is
+    for its outputs."""
+    calls = dict(api_visibility="private", preprocess=False, **MODEL_CALLS)
+    latest = dict(trigger_mode="always_last")
+    photo_fn, photo_inputs, photo_outputs = new_photo or (fn, inputs, outputs)
+    # image.upload, not image.change: Gradio 6 fires .change twice for each upload after the first
+    photo_triggers = [image.upload] if new_photo else [image.upload, *changes]
+    gr.on(photo_triggers, photo_fn, photo_inputs, photo_outputs, **calls, **latest)
+    examples.load_input_event.then(photo_fn, photo_inputs, photo_outputs, **calls)
+    if new_photo:
+        gr.on(changes, fn, inputs, outputs, **calls, **latest)
+    image.clear(lambda: cleared, outputs=photo_outputs, api_visibility="private")
+
+
+# The model choice's values every tab with one offers (clients send them): the model trained
+# here, and the optional pretrained one (models.common.hub); a tab adds its own after these.
+TRAINED, PRETRAINED = "trained", "pretrained"
+
+
+def model_choice(choice: object, known: Iterable[str]) -> str:
+    """`choice` when it is one of a model choice's values `known`, else InputError naming
+    them (an API client may send anything)."""
+    known = list(known)
+    if choice not in known:
+        raise InputError(
+            "Unknown model {model}: use one of {known}.", model=repr(choice), known=", ".join(known)
+        )
+    return choice
+
+
+def notices_of(notices: Iterable[str | None], mark: str = "⚠️ ") -> str:
+    """A result's notices (models' Messages, or text already in the reader's language) in the
+    reader's language, a paragraph each after `mark`; "" for none (None ones are left out)."""
+    return "\n\n".join(f"{mark}{localize(notice)}" for notice in notices if notice)
 
 
 log = logging.getLogger("gallery")
