@@ -5,17 +5,19 @@ from PIL import Image
 
 from demos.common import (
     BATCHED_CALLS,
-    MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     gpu,
+    image_events,
     image_upload,
+    model_choice,
     uploaded_path,
     user_errors,
 )
 from demos.i18n import label_names, localize, t, text
 from models.cifar10 import HUB_MODEL, LABELS, SPEC
-from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
 from models.common.loading import LazyModule
@@ -28,7 +30,6 @@ TITLE = t("cifar10.title")
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
 MAX_SIDE = 512  # photos are shrunk to this first, as cifar10.preprocess and hub.predict do
 TOP_CLASS = "top class"
-TRAINED, PRETRAINED = "trained", "pretrained"  # the API's names for the two models
 MODELS = [
     (t("cifar10.trained"), TRAINED),
     (f"{t('cifar10.pretrained')} {HUB_MODEL}", PRETRAINED),  # (the colon: in the string)
@@ -40,9 +41,9 @@ EXAMPLES = [str(sample(name)) for name in ("chelsea", "rocket", "astronaut", "co
 
 
 def prediction(image: ImageInput, model: str) -> dict[str, float]:
-    if model not in (TRAINED, PRETRAINED):
-        raise InputError("Unknown model {model}: use trained or pretrained.", model=repr(model))
-    return hub.predict(image) if model == PRETRAINED else cifar10.predict(image)
+    if model_choice(model, (TRAINED, PRETRAINED)) == PRETRAINED:
+        return hub.predict(image)
+    return cifar10.predict(image)
 
 
 def model_input(image: ImageInput) -> Image.Image:
@@ -150,21 +151,18 @@ def build() -> None:
             )
     about_panel(SPEC)
 
-    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
-    # Not image.change: Gradio 6 fires it twice for each upload after the first. Not
-    # target.change either: a new photo sets the class back to the top one, and .change would
+    # Not target.change: a new photo sets the class back to the top one, and .change would
     # then run the whole event a second time.
     outputs = [label, seen, heat, cam_caption]
-    calls = dict(api_visibility="private", preprocess=False, **MODEL_CALLS)
-    latest = dict(trigger_mode="always_last")  # a change made while a result loads runs after it
-    new_photo = dict(inputs=[image, model], outputs=[*outputs, target], **calls)
-    image.upload(show_new, **new_photo, **latest)
-    examples.load_input_event.then(show_new, **new_photo)
-    gr.on([model.input, target.input], show, [image, model, target], outputs, **calls, **latest)
-    image.clear(
-        lambda: (None, None, None, "", TOP_CLASS),
-        outputs=[*outputs, target],
-        api_visibility="private",
+    image_events(
+        image,
+        examples,
+        show,
+        [image, model, target],
+        outputs,
+        changes=[model.input, target.input],
+        cleared=(None, None, None, "", TOP_CLASS),
+        new_photo=(show_new, [image, model], [*outputs, target]),
     )
     endpoint(classify, [image, model], label, "cifar10", BATCHED_CALLS, preprocess=False)
     endpoint(preview, image, seen, api_name="cifar10_preview", preprocess=False)

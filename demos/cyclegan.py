@@ -4,17 +4,21 @@ it translated beside the input; "round trip" also translates it back."""
 import gradio as gr
 
 from demos.common import (
-    MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     gpu,
     hub_fallback,
+    image_events,
+    image_output,
     image_upload,
+    model_choice,
+    notices_of,
     uploaded_path,
     user_errors,
 )
-from demos.i18n import localize, t
-from models.common.errors import InputError
+from demos.i18n import t
 from models.common.images import ImageInput
 from models.common.loading import LazyModule
 from models.common.samples import sample
@@ -26,10 +30,10 @@ hub = LazyModule("models.cyclegan.hub")
 data = LazyModule("models.cyclegan.data")
 
 TITLE = t("cyclegan.title")
-# The API's names for the generators; a new one goes at the end (clients send these values).
-# "default" is the best shipped generator of each direction: GAN Compression's for horse2zebra,
-# the one trained here for the others.
-TRAINED, PRETRAINED, COMPRESSED, DEFAULT = "trained", "pretrained", "compressed", "default"
+# The API's names for the generators, after TRAINED and PRETRAINED; a new one goes at the end
+# (clients send these values). "default" is the best shipped generator of each direction: GAN
+# Compression's for horse2zebra, the one trained here for the others.
+COMPRESSED, DEFAULT = "compressed", "default"
 MODELS = [
     (t("cyclegan.trained"), TRAINED),
     (t("cyclegan.pretrained"), PRETRAINED),
@@ -48,12 +52,7 @@ EXAMPLES = [str(sample(name)) for name in ("chelsea", "coffee", "astronaut")]
 
 def resolve(model: str, direction: str) -> str:
     """The generator a model choice means for `direction` (InputError for an unknown one)."""
-    if model not in (TRAINED, PRETRAINED, COMPRESSED, DEFAULT):
-        raise InputError(
-            "Unknown model {model}: use one of {known}.",
-            model=repr(model),
-            known=", ".join((TRAINED, PRETRAINED, COMPRESSED, DEFAULT)),
-        )
+    model = model_choice(model, (TRAINED, PRETRAINED, COMPRESSED, DEFAULT))
     if model == DEFAULT:
         return COMPRESSED if direction in compressed.DIRECTIONS else TRAINED
     return model
@@ -108,8 +107,7 @@ def show(image: dict | None, direction: str, model: str = DEFAULT, shown: str = 
     back = None
     if shown == ROUND_TRIP:  # (the way back may need another Hub file: the same notice)
         back = translation(there.image, data.reverse(direction), back_model(model)).image
-    notice = localize(there.notice) if there.notice else ""
-    return there.image, back, notice
+    return there.image, back, notices_of([there.notice], mark="")
 
 
 def build() -> None:
@@ -124,36 +122,20 @@ def build() -> None:
             model = gr.Radio(MODELS, value=DEFAULT, label=t("common.model"))
             shown = gr.Radio(SHOWN, value=ONE_WAY, label=t("cyclegan.show"))
         with gr.Column():
-            output = gr.Image(
-                label=t("cyclegan.translated"),
-                type="pil",
-                format="png",
-                interactive=False,
-                height=320,
-            )
-            back = gr.Image(
-                label=t("cyclegan.back"), type="pil", format="png", interactive=False, height=240
-            )
+            output = image_output(t("cyclegan.translated"))
+            back = image_output(t("cyclegan.back"), height=240)
             note = gr.Markdown()
     about_panel(SPEC)
 
-    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
-    outputs = [output, back, note]
-    shown_event = dict(
-        inputs=[image, direction, model, shown],
-        outputs=outputs,
-        api_visibility="private",
-        **MODEL_CALLS,
-    )
-    gr.on(
-        [image.upload, direction.change, model.change, shown.change],
+    image_events(
+        image,
+        examples,
         show,
-        **shown_event,
-        preprocess=False,
-        trigger_mode="always_last",
+        [image, direction, model, shown],
+        [output, back, note],
+        changes=[direction.change, model.change, shown.change],
+        cleared=(None, None, ""),
     )
-    examples.load_input_event.then(show, **shown_event, preprocess=False)
-    image.clear(lambda: (None, None, ""), outputs=outputs, api_visibility="private")
     endpoint(translate, [image, direction, model], output, api_name="cyclegan", preprocess=False)
     endpoint(
         round_trip,

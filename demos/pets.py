@@ -4,17 +4,21 @@ import gradio as gr
 from PIL import Image
 
 from demos.common import (
-    MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     gpu,
     hub_fallback,
+    image_events,
+    image_output,
     image_upload,
+    model_choice,
+    notices_of,
     uploaded_path,
     user_errors,
 )
-from demos.i18n import localize, t, text
-from models.common.errors import InputError
+from demos.i18n import t, text
 from models.common.images import ImageInput, overlay_heatmap, overlay_labels, overlay_mask
 from models.common.loading import LazyModule
 from models.common.samples import sample
@@ -26,8 +30,9 @@ deeplab = LazyModule("models.pets.deeplab")
 
 TITLE = t("pets.title")
 # The API's names for the models (new ones go at the end; a name keeps its meaning):
-# trained here, torchvision's DeepLabV3 (needs internet), DeepLabV3-MobileNetV2 shipped here.
-TRAINED, PRETRAINED, DEEPLAB = "trained", "pretrained", "deeplab-offline"
+# TRAINED here, PRETRAINED torchvision's DeepLabV3 (needs internet), DEEPLAB its
+# DeepLabV3-MobileNetV2 shipped here.
+DEEPLAB = "deeplab-offline"
 SEGMENTERS = {TRAINED: pets, PRETRAINED: hub, DEEPLAB: deeplab}  # modules with a segment()
 MODELS = [
     (t("pets.trained"), TRAINED),
@@ -50,13 +55,7 @@ EXAMPLES = [str(sample(name)) for name in ("chelsea", "coffee", "astronaut")]
 
 
 def segmentation(image: ImageInput, model: str) -> "pets.Segmentation":
-    if model not in SEGMENTERS:
-        raise InputError(
-            "Unknown model {model}: use one of {known}.",
-            model=repr(model),
-            known=", ".join(SEGMENTERS),
-        )
-    return SEGMENTERS[model].segment(image)
+    return SEGMENTERS[model_choice(model, SEGMENTERS)].segment(image)
 
 
 def verdict_note(result: "pets.Segmentation") -> str:
@@ -100,14 +99,8 @@ def show(image: dict | None, model: str, shown: str):
     if image is None:
         return None, None, None, ""
     result = segmentation(uploaded_path(image), model)
-    notes = [verdict_note(result), localize(result.notice) if result.notice else ""]
-    share = round(result.pet_share, 4)
-    return (
-        view(result, shown),
-        pets.mask_image(result.mask),
-        share,
-        "\n\n".join(filter(None, notes)),
-    )
+    note = notices_of([verdict_note(result), result.notice], mark="")
+    return view(result, shown), pets.mask_image(result.mask), round(result.pet_share, 4), note
 
 
 def build() -> None:
@@ -119,31 +112,22 @@ def build() -> None:
             model = gr.Radio(MODELS, value=DEFAULT, label=t("common.model"))
             shown = gr.Radio(VIEWS, value=OVERLAY, label=t("pets.view"))
         with gr.Column():
-            overlay = gr.Image(
-                label=t("pets.overlay"), type="pil", format="png", interactive=False, height=320
-            )
+            overlay = image_output(t("pets.overlay"))
             with gr.Row():
-                mask = gr.Image(
-                    label=t("pets.mask"), type="pil", format="png", interactive=False, height=200
-                )
+                mask = image_output(t("pets.mask"), height=200)
                 share = gr.Number(label=t("pets.share"), precision=4, interactive=False)
             note = gr.Markdown(label=t("pets.note"))
     about_panel(SPEC)
 
-    # preprocess=False: the functions get the upload's path undecoded (see demos.common).
-    outputs = [overlay, mask, share, note]
-    shown_event = dict(
-        inputs=[image, model, shown], outputs=outputs, api_visibility="private", **MODEL_CALLS
-    )
-    gr.on(
-        [image.upload, model.change, shown.change],
+    image_events(
+        image,
+        examples,
         show,
-        **shown_event,
-        preprocess=False,
-        trigger_mode="always_last",
+        [image, model, shown],
+        [overlay, mask, share, note],
+        changes=[model.change, shown.change],
+        cleared=(None, None, None, ""),
     )
-    examples.load_input_event.then(show, **shown_event, preprocess=False)
-    image.clear(lambda: (None, None, None, ""), outputs=outputs, api_visibility="private")
     endpoint(
         segment_pet,
         [image, model],

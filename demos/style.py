@@ -17,13 +17,16 @@ from demos.common import (
     examples,
     gpu,
     hub_fallback,
+    image_events,
+    image_output,
     image_upload,
     long_job,
+    notices_of,
     step_budget,
     uploaded_path,
     user_errors,
 )
-from demos.i18n import localize, t, text
+from demos.i18n import t, text
 from models.common.cards import read_metrics, weights_summary
 from models.common.errors import InputError
 from models.common.loading import LazyModule
@@ -194,8 +197,11 @@ def show(image: dict | None, preset: str, long_side: int, strength: float, blend
     result = style.stylize(
         uploaded_path(image), preset, long_side, strength, None, blend_with, blend
     )
-    notice = localize(result.notice) if result.notice else ""
-    return result.image, notice, made_by(result, preset, blend_with, blend)
+    return (
+        result.image,
+        notices_of([result.notice], mark=""),
+        made_by(result, preset, blend_with, blend),
+    )
 
 
 def own_inputs(content: dict | None, style_image: dict | None) -> tuple[str, str]:
@@ -207,8 +213,7 @@ def own_inputs(content: dict | None, style_image: dict | None) -> tuple[str, str
 def own_fast(content: dict | None, style_image: dict | None, long_side: int, strength: float):
     """'Your own style' in one pass: the picture, a status line and the "made by" line."""
     result = style.stylize_own(*own_inputs(content, style_image), long_side, strength)
-    notice = localize(result.notice) if result.notice else ""
-    return result.image, notice, made_by(result)
+    return result.image, notices_of([result.notice], mark=""), made_by(result)
 
 
 def losses_frame(rows: list[dict]) -> pd.DataFrame:
@@ -338,14 +343,7 @@ def presets_tab() -> None:
                 PRESET_CHOICES, value=DEFAULT_PRESET, label=t("style.preset"), visible=False
             )
         with gr.Column():
-            output = gr.Image(
-                label=t("style.output"),
-                type="pil",
-                format="png",
-                interactive=False,
-                height=320,
-                elem_id="style-output",
-            )
+            output = image_output(t("style.output"), elem_id="style-output")
             by = gr.Markdown(elem_id="style-made-by")
             note = gr.Markdown()
             with gr.Row():
@@ -363,33 +361,24 @@ def presets_tab() -> None:
     trained.change(pick_trained, trained, preset, api_visibility="private")
     preset.change(show_preset, preset, [thumbnail, card], api_visibility="private")
     inputs = [image, preset, long_side, strength, blend_with, blend]
-    shown = dict(inputs=inputs, outputs=[output, note, by])
-    gr.on(
-        [
-            image.upload,
+    sliders = [long_side, strength, blend]
+    image_events(
+        image,
+        samples,
+        show,
+        inputs,
+        [output, note, by],
+        # a slider's release (the mouse let go, a typed number's box left) and input (the
+        # keyboard's arrows; a drag's moves, or a number being typed: `show` skips those the
+        # slider does not offer)
+        changes=[
             preset.change,
             blend_with.change,
-            # a slider's release (the mouse let go, a typed number's box left) and input (the
-            # keyboard's arrows; a drag's moves, or a number being typed: `show` skips those
-            # the slider does not offer)
-            long_side.release,
-            strength.release,
-            blend.release,
-            long_side.input,
-            strength.input,
-            blend.input,
+            *(slider.release for slider in sliders),
+            *(slider.input for slider in sliders),
         ],
-        show,
-        **shown,
-        preprocess=False,
-        trigger_mode="always_last",
-        api_visibility="private",
-        **MODEL_CALLS,
+        cleared=(None, "", ""),
     )
-    samples.load_input_event.then(
-        show, **shown, preprocess=False, api_visibility="private", **MODEL_CALLS
-    )
-    image.clear(lambda: (None, "", ""), outputs=[output, note, by], api_visibility="private")
     endpoint(stylize, inputs, output, api_name="stylize", preprocess=False)
 
 
@@ -417,14 +406,7 @@ def own_tab() -> None:
                     start = gr.Button(t("style.start"))
                     stop = gr.Button(t("style.stop"), variant="stop")
         with gr.Column():
-            picture = gr.Image(
-                label=t("style.picture"),
-                type="pil",
-                format="png",
-                interactive=False,
-                height=320,
-                elem_id="style-picture",
-            )
+            picture = image_output(t("style.picture"), elem_id="style-picture")
             own_by = gr.Markdown(elem_id="style-own-made-by")
             status = gr.Markdown()
             losses = gr.LinePlot(
