@@ -362,7 +362,7 @@ def test_stylize_custom_endpoint_paints_with_any_style_image_in_one_pass_by_defa
     from demos.style import OWN_EXAMPLES
 
     content, painting = OWN_EXAMPLES[0]  # the astronaut (512x512), the Hubble deep field
-    # an old client's call (content, style, steps): now the one-pass network at 512 px
+    # (content, style, steps) only: the method and size take their defaults, one pass at 512 px
     path = client.predict(
         handle_file(content), handle_file(painting), 2, api_name="/stylize_custom"
     )
