@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from models import MODELS, get_spec
 from models.common import loading
 from models.common.paths import data_dir
 from models.common.weights import save_weights
@@ -50,26 +51,50 @@ def fresh_cache():
     loading.forget()
 
 
-@pytest.fixture
-def tiny_weights_dir(tmp_path, monkeypatch, fresh_cache) -> Path:
-    """GALLERY_WEIGHTS_DIR with small random-init digits and CIFAR-10 nets (untrained)."""
-    from models.cifar10.net import CifarNet
-    from models.cifar10.net import Config as CifarConfig
-    from models.digits.net import Config as DigitsConfig
-    from models.digits.net import DigitNet
-
+def write_tiny_weights(folder: Path) -> None:
+    """Every weights variant of every model whose SPEC declares a tiny net, random-init
+    (untrained), under folder/<model>/ as GALLERY_WEIGHTS_DIR lays them out."""
     torch.manual_seed(0)
-    tiny_digits = DigitsConfig(widths=(4, 8, 8))
-    tiny_cifar = CifarConfig(arch="airbench", widths=(8, 8, 8))
-    for name, net, cfg in (
-        ("digits", DigitNet(tiny_digits), tiny_digits),
-        ("cifar10", CifarNet(tiny_cifar), tiny_cifar),
-    ):
-        save_weights(
-            net.state_dict(), tmp_path / name / "default.safetensors", {"config": cfg.to_dict()}
-        )
+    for name in MODELS:
+        spec = get_spec(name)
+        if spec.tiny is None:
+            continue
+        net = spec.build(spec.tiny)
+        for variant in spec.variants:
+            path = folder / name / f"{variant}.safetensors"
+            save_weights(net.state_dict(), path, {"config": spec.tiny})
+
+
+@pytest.fixture
+def tiny_weights(tmp_path, monkeypatch, fresh_cache) -> Path:
+    """GALLERY_WEIGHTS_DIR with a tiny random-init net (SPEC.tiny) for every variant of the
+    image models; the models without one have no weights there."""
+    write_tiny_weights(tmp_path)
     monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def sample_scores():
+    """sample_scores(name): the shipped weights' figures on the sample of the real split that
+    CI checks (SPEC.sample_scores), computed once per session; skipped or failed, as
+    needs_data, when that data is absent."""
+    computed: dict[str, dict] = {}
+
+    def scores(name: str) -> dict:
+        spec = get_spec(name)
+        for part in spec.sample_data:
+            if not (DATA / part).exists():
+                message = f"data set not found at {DATA / part}"
+                if REQUIRE_DATA:
+                    pytest.fail(f"{message} (GALLERY_REQUIRE_DATA=1)", False)
+                pytest.skip(message)
+        if name not in computed:
+            loading.forget()  # the shipped weights, whatever an earlier test loaded
+            computed[name] = spec.sample_scores(DATA)
+        return computed[name]
+
+    return scores
 
 
 def dry_run_twice(train, tmp_path: Path, monkeypatch, name: str, config: str) -> dict:

@@ -205,7 +205,7 @@ def test_missing_weights_break_only_their_own_tab(tmp_path, monkeypatch):
         loading.forget()
 
 
-def test_broken_files_beside_the_weights_do_not_stop_the_app(tiny_weights_dir):
+def test_broken_files_beside_the_weights_do_not_stop_the_app(tiny_weights):
     """A truncated weights file, a log line cut short and a half-written metrics file: the app
     still builds, the About panel names the broken file, and the readable log rows still plot."""
     import app

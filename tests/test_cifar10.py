@@ -98,7 +98,7 @@ def test_distillation_loss_is_zero_only_when_student_matches_teacher():
     assert (student.grad[0] * (student - teacher)[0]).sum() > 0  # gradient points away from teacher
 
 
-def test_predict_returns_a_probability_per_class(tiny_weights_dir):
+def test_predict_returns_a_probability_per_class(tiny_weights):
     probs = predict.predict(Image.new("RGB", (100, 60), (120, 160, 220)))
     assert list(probs) == LABELS
     assert abs(sum(probs.values()) - 1) < 1e-4
@@ -263,11 +263,3 @@ def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fr
     assert recipe["arch"] == "airbench" and recipe["lr"] == 10.0
     assert recipe["teachers"] == ["teacher.safetensors"] and recipe["distill_weight"] > 0
     assert isinstance(predict.get_model(), CifarNet)
-
-
-@needs_data("cifar10", "test")
-def test_shipped_weights_beat_floor_on_cifar10_test_sample():
-    from models.cifar10.evaluate import evaluate
-
-    result = evaluate(DATA, limit=1000, levels=(predict.TTA_LEVEL,))
-    assert result["accuracy"] >= 0.90, result["accuracy"]  # measured: 92.7 % on all 10,000

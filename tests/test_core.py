@@ -123,7 +123,7 @@ def test_precision_policy_is_fp16_on_cuda_only_where_the_net_allows():
     assert get_spec("sentiment").half_on_gpu is False  # Integrated Gradients stay in fp32
 
 
-def test_image_tabs_predict_with_an_fp16_net_as_they_would_on_a_gpu(tiny_weights_dir):
+def test_image_tabs_predict_with_an_fp16_net_as_they_would_on_a_gpu(tiny_weights):
     """The predict functions feed a net in its own precision and read fp32 back (CPU fp16 kernels
     stand in for CUDA's here)."""
     from models.cifar10 import predict as cifar10

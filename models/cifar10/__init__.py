@@ -13,8 +13,10 @@ SPEC = ModelSpec(
     training_data="CIFAR-10, 45,000 training images (5,000 held out for validation), "
     "random flip, 4-pixel translation and cutout",
     build=NetBuilder("models.cifar10.net"),
-    metrics=(Metric("accuracy", "accuracy"),),
+    metrics=(Metric("accuracy", "accuracy", floor=0.90),),  # measured: 92.72 % on all 10,000
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),
+    sample_data=("cifar10/test",),
+    tiny={"arch": "airbench", "widths": [8, 8, 8]},
     train_command="python -m models.train cifar10 --device cuda",
 )

@@ -42,6 +42,11 @@ def evaluate(
     return result
 
 
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: 1,000 test images, an even seeded sample, at the app's TTA."""
+    return evaluate(data_root, limit=1000, levels=(predict.TTA_LEVEL,))
+
+
 def main(argv: list[str] | None = None) -> None:
     args = eval_parser("cifar10", __doc__).parse_args(argv)
     result = evaluate(args.data_dir, args.variant, args.limit)

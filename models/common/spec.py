@@ -53,6 +53,10 @@ class Metric:
     key: str  # e.g. "accuracy", "bleu_zh_en"
     label: str  # e.g. "accuracy", "BLEU zh→en"
     format: str = "percent"  # a key of FORMATS
+    # what CI asks of the shipped weights on a sample of the real split (the package's
+    # evaluate.sample_scores; tests/test_shipped_weights.py): at least `floor`, at most `ceiling`
+    floor: float | None = None
+    ceiling: float | None = None
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -104,6 +108,9 @@ class ModelSpec:
     eval_command: str = ""  # default: python -m models.evaluate NAME
     half_on_gpu: bool = True  # fp16 on CUDA is safe for this net (no overflow-prone sums)
     loader: str = ""  # the tab's model: "module:function" (default: models.NAME.predict:get_model)
+    sample_data: tuple[str, ...] = ()  # the data set sample_scores reads, under the data dir
+    tiny: dict | None = None  # a tiny net's config, for tests (None: the net needs files that
+    # only training writes, such as a vocabulary)
 
     @property
     def train(self) -> str:
@@ -145,6 +152,11 @@ class ModelSpec:
             ":"
         )
         return getattr(importlib.import_module(module), function)()
+
+    def sample_scores(self, data_root: Path) -> dict[str, float]:
+        """The shipped weights' metrics on a sample of the real split: what the metrics'
+        floors and ceilings are checked against (models/NAME/evaluate.py:sample_scores)."""
+        return importlib.import_module(f"models.{self.name}.evaluate").sample_scores(data_root)
 
     def entry_point(self, command: str) -> Callable[[list[str]], None]:
         """`main(argv)` of models/NAME/train.py or evaluate.py."""

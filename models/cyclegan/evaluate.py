@@ -270,6 +270,18 @@ def summarize(data_root: Path) -> None:
     print(f"wrote {SPEC.artefact('default', METRICS).name} and the contact sheet {path}")
 
 
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: apple <-> orange on 8 test photos each way (a seeded sample; the
+    judge sees 8 of each domain); judge accuracy and cycle L1 of the worse direction."""
+    there, back = (evaluate(data_root, d, limit=8)[0] for d in ("apple2orange", "orange2apple"))
+    return {
+        "target_share_apple2orange": there["target_share"],
+        "target_share_orange2apple": back["target_share"],
+        "judge_accuracy": min(there["judge_accuracy"], back["judge_accuracy"]),
+        "cycle_l1": max(there["cycle_l1"], back["cycle_l1"]),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = eval_parser("cyclegan", __doc__, variant=False)
     parser.add_argument("--direction", default=None, help="one direction (default: all shipped)")

@@ -38,6 +38,11 @@ def evaluate(data_root: Path, variant: str = "default", limit: int | None = None
     }
 
 
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: 2,000 test digits, an even seeded sample."""
+    return evaluate(data_root, limit=2000)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = eval_parser("digits", __doc__).parse_args(argv)
     result = evaluate(args.data_dir, args.variant, args.limit)

@@ -15,12 +15,14 @@ SPEC = ModelSpec(
     "rotation, colour jitter",
     build=NetBuilder("models.pets.net", "PetNet"),
     metrics=(
-        Metric("pet_iou", "pet IoU", "percent"),
+        Metric("pet_iou", "pet IoU", "percent", floor=0.70),  # the full test split: CARD.md
         Metric("mean_iou", "mean IoU (pet, background)", "percent"),
         Metric("pixel_accuracy", "pixel accuracy", "percent"),
     ),
     curves=("train_loss", "val_iou"),
     figures=(Figure("samples.png", "Test photos: truth (green outline) and prediction"),),
     variants=("default", "darknet"),
+    sample_data=("oxford-iiit-pet/annotations",),
+    tiny={"decoder": [8, 8, 8], "skip": [4, 4, 4], "image_size": 64, "encoder": "darknet"},
     train_command="python -m models.train pets --threads 1",
 )

@@ -14,9 +14,10 @@ SPEC = ModelSpec(
     "pos/neg reviews, de-duplicated against ChnSentiCorp dev and held-out parts; "
     "ChnSentiCorp x3 and hotel x2 oversampled",
     build=NetBuilder("models.sentiment.net"),
-    metrics=(Metric("accuracy", "accuracy"),),
+    metrics=(Metric("accuracy", "accuracy", floor=0.89),),  # measured: 92.6 % on all of dev
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),
+    sample_data=("nlp/sentiment/ChnSentiCorp/dev.tsv",),
     variants=("default", "chars"),  # the word view and the character view, averaged
     train_command="python -m models.train sentiment && python -m models.train sentiment "
     "--variant chars --vectors word2vec --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",

@@ -9,6 +9,7 @@ each extra corpus, side by side with the snownlp package's sentiment on the same
 """
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -37,6 +38,13 @@ def snownlp_accuracy(reviews: list[Review]) -> float:
 
     hits = [(SnowNLP(r.text).sentiments >= 0.5) == bool(r.label) for r in reviews if r.text.strip()]
     return float(np.mean(hits))
+
+
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: every other review of ChnSentiCorp dev."""
+    from models.sentiment.data import load_dev
+
+    return {"accuracy": accuracy_on(load_dev(data_root)[::2])}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -170,6 +170,18 @@ def print_scores(name: str, r: dict) -> None:
     )
 
 
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: candy and the scream on 3 held-out photos; the lower style ratio,
+    and the lower ratio of the first style layer (colours, strokes)."""
+    results = [evaluate(data_root, style, limit=3) for style in ("candy", "the_scream")]
+    return {
+        "style_ratio": min(r["style_ratio"] for r in results),
+        "first_layer_ratio": min(
+            r["style_loss_photo_by_layer"][0] / r["style_loss_by_layer"][0] for r in results
+        ),
+    }
+
+
 def main_pretrained(args) -> None:
     if args.variant == "multistyle26":
         r = evaluate_multistyle(args.data_dir, args.limit)

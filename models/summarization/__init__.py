@@ -16,14 +16,15 @@ SPEC = ModelSpec(
     "articles (their extractive summaries' sentences)",
     build=NetBuilder("models.summarization.net"),
     metrics=(
-        Metric("lcsts_rouge1", "ROUGE-1 LCSTS val", "points"),
+        Metric("lcsts_rouge1", "ROUGE-1 LCSTS val", "points", floor=22.0),
         Metric("lcsts_rouge2", "ROUGE-2 LCSTS val", "points"),
-        Metric("lcsts_rougeL", "ROUGE-L LCSTS val", "points"),
+        Metric("lcsts_rougeL", "ROUGE-L LCSTS val", "points", floor=19.0),
         Metric("bbc_rouge1", "ROUGE-1 BBC test", "points"),
         Metric("bbc_rouge2", "ROUGE-2 BBC test", "points"),
         Metric("bbc_rougeL", "ROUGE-L BBC test", "points"),
     ),
     curves=("train_loss", "val_lcsts_rouge1", "val_bbc_rouge1"),
     figures=(Figure("baselines.png", "ROUGE of Lead, TextRank and this model"),),
+    sample_data=("nlp/summarization/lcsts/val.tsv",),
     half_on_gpu=False,
 )

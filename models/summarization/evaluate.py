@@ -15,6 +15,7 @@ not used for any choice.
 """
 
 import time
+from pathlib import Path
 
 from models.common.device import pick_device
 from models.common.evaluation import eval_parser, write_metrics
@@ -56,6 +57,20 @@ def plot(results: dict[str, dict[str, dict[str, float]]], path) -> None:
     axes[0].legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
+
+
+def sample_scores(data_root: Path) -> dict[str, float]:
+    """The CI check's figures: every fifth post of LCSTS val, the model's ROUGE (x 100, as the
+    metrics file) and Lead's beside it."""
+    import torch
+
+    docs = lcsts_val(data_root)[::5]
+    trained = score(docs, "trained", SPEC.load(device=torch.device("cpu")))
+    lead = score(docs, "lead")
+    return {
+        **{f"lcsts_{key}": 100 * value for key, value in trained.items()},
+        **{f"lead_{key}": 100 * value for key, value in lead.items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
