@@ -6,9 +6,9 @@ photos, the API and a browser upload."""
 
 import random
 import time
+from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -31,6 +31,7 @@ from models.cyclegan.net import (
     official_names,
 )
 from tests.conftest import DATA, needs_data, upload_folder
+from tests.photos import disc_photo
 
 TINY = Config(ngf=4, n_blocks=1, image_size=64)
 
@@ -46,12 +47,7 @@ def tiny_cyclegan(tmp_path, monkeypatch, fresh_cache) -> Path:
     return tmp_path
 
 
-def photo(width: int, height: int, mode: str = "RGB") -> Image.Image:
-    """A reddish disc on a light background, in `mode`."""
-    yy, xx = np.mgrid[:height, :width]
-    inside = ((xx - width / 2) / (width / 3)) ** 2 + ((yy - height / 2) / (height / 3)) ** 2 < 1
-    rgb = np.where(inside[..., None], (180, 30, 40), (220, 230, 240)).astype(np.uint8)
-    return Image.fromarray(rgb).convert(mode)
+photo = partial(disc_photo, disc=(180, 30, 40), background=(220, 230, 240))  # reddish on light
 
 
 # ---- the nets

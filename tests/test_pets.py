@@ -3,6 +3,7 @@ EfficientNet-Lite0 encoder, the converted DeepLabV3 against its TFLite file, the
 option offline, saying when it is unsure, shipped-weights quality, bad input."""
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from models.pets.data import trimap_to_classes
 from models.pets.metrics import pet_confusion, scores
 from models.pets.net import BACKGROUND, BORDER, CLASSES, PET, Config, PetNet
 from tests.conftest import DATA, needs_data
+from tests.photos import disc_photo
 
 TINY = Config(decoder=(8, 8, 8), skip=(4, 4, 4), image_size=64, encoder="darknet")
 
@@ -35,12 +37,7 @@ def tiny_pets(tmp_path, monkeypatch, fresh_cache) -> Path:
     return tmp_path
 
 
-def photo(width: int, height: int, mode: str = "RGB") -> Image.Image:
-    """A light background with a dark ellipse, in `mode`."""
-    yy, xx = np.mgrid[:height, :width]
-    inside = ((xx - width / 2) / (width / 3)) ** 2 + ((yy - height / 2) / (height / 3)) ** 2 < 1
-    rgb = np.where(inside[..., None], (90, 60, 30), (200, 220, 240)).astype(np.uint8)
-    return Image.fromarray(rgb).convert(mode)
+photo = partial(disc_photo, disc=(90, 60, 30), background=(200, 220, 240))  # dark on light
 
 
 @pytest.mark.parametrize(

