@@ -25,6 +25,18 @@ SCREENSHOT = os.environ.get("GALLERY_SCREENSHOT")  # e.g. docs/screenshot.png, t
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
 
 
+def model_loaded_first(spec):
+    """A browser test module's autouse fixture (`loaded_model = model_loaded_first(SPEC)`): the
+    app loads its model on first use, which can take half a minute on a busy machine; loaded
+    before the module's tests, their waits are the UI's alone."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def loaded_model(app_url):
+        spec.load_default()
+
+    return loaded_model
+
+
 @contextlib.contextmanager
 def browser_page(browser, url: str, locale: str = "en-US"):
     """A page of the app in a fresh browser context whose language is `locale` (it sets

@@ -9,17 +9,19 @@ from playwright.sync_api import expect
 from demos.cifar10 import EXAMPLES
 from demos.i18n import FLAT
 from models.cifar10 import SPEC, hub
-from tests.browser import active_panel, browser_page, needs_chromium, screenshot, shown_label
+from tests.browser import (
+    active_panel,
+    browser_page,
+    model_loaded_first,
+    needs_chromium,
+    screenshot,
+    shown_label,
+)
 from tests.conftest import hub_model_cached
 
 pytestmark = needs_chromium
 
-
-@pytest.fixture(scope="module", autouse=True)
-def loaded_model(app_url):
-    """The app loads its model on first use, which can take half a minute on a busy machine:
-    loaded here first, the waits below are the UI's alone."""
-    SPEC.load_default()
+loaded_model = model_loaded_first(SPEC)
 
 
 TAB = {"en": "CIFAR-10", "zh": "CIFAR-10 图像分类"}

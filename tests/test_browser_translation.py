@@ -9,17 +9,12 @@ from playwright.sync_api import expect
 from demos.i18n import FLAT, localize
 from demos.translation import EXAMPLES
 from models.translation import SPEC
-from tests.browser import active_panel, browser_page, needs_chromium, screenshot
+from tests.browser import active_panel, browser_page, model_loaded_first, needs_chromium, screenshot
 from tests.test_browser_cifar10 import CJK, foreign_strings, labels_over
 
 pytestmark = needs_chromium
 
-
-@pytest.fixture(scope="module", autouse=True)
-def loaded_model(app_url):
-    """The app loads its model on first use, which can take half a minute on a busy machine:
-    loaded here first, the waits below are the UI's alone."""
-    SPEC.load_default()
+loaded_model = model_loaded_first(SPEC)
 
 
 TAB = {"en": "中文 ↔ English", "zh": "中文 ↔ English 翻译"}
