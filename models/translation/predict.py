@@ -337,15 +337,9 @@ def translate_full(
     return Translation(join(outputs, target), direction, pairs, notices, checks)
 
 
-def translate(
-    text: str | None,
-    direction: str | None = "auto",
-    beam: int = 4,
-    length_penalty: float = 0.6,
-    model: str = "trained",
-) -> str:
-    """The translation of `text` as one string."""
-    return translate_full(text, direction, beam, length_penalty, model).text
+def translate(text: str | None, *settings, **named) -> str:
+    """The translation of `text` as one string; the settings are translate_full's."""
+    return translate_full(text, *settings, **named).text
 
 
 @dataclass
