@@ -149,6 +149,20 @@ def examples(samples: list, inputs: list, label: str) -> gr.Examples:
     return made
 
 
+def text_result(tab: str, label: str, notices_label: str) -> tuple[gr.Textbox, gr.Markdown]:
+    """A text tab's answer (read-only, with a copy button) and its notices below it, with the
+    element ids `<tab>-output` and `<tab>-notices` (the browser tests find them by these)."""
+    output = gr.Textbox(
+        label=label, lines=4, interactive=False, buttons=["copy"], elem_id=f"{tab}-output"
+    )
+    return output, gr.Markdown(label=notices_label, elem_id=f"{tab}-notices")
+
+
+def ui_event(inputs: list, outputs: list) -> dict:
+    """The settings of a UI-only event that runs a model: not in the API, in MODEL_CALLS."""
+    return dict(inputs=inputs, outputs=outputs, api_visibility="private", **MODEL_CALLS)
+
+
 def image_upload(**kwargs) -> gr.Image:
     """An image input whose events run with `preprocess=False` (see `uploaded_path`)."""
     return gr.Image(type="filepath", image_mode=None, **kwargs)

@@ -11,14 +11,19 @@ from demos import i18n
 from demos.common import (
     BATCHED_CALLS,
     MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     gpu,
     hub_fallback,
+    model_choice,
     new_download,
+    notices_of,
+    ui_event,
     user_errors,
 )
-from demos.i18n import label_names, localize, t
+from demos.i18n import label_names, t
 from models.common.errors import InputError
 from models.common.loading import LazyModule
 from models.sentiment import HUB_MODEL, SPEC
@@ -27,7 +32,6 @@ sentiment = LazyModule("models.sentiment.predict")  # imported with torch by the
 hub = LazyModule("models.sentiment.hub")
 
 TITLE = t("sentiment.title")
-TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
 COLUMNS = ("text", "label", "p_positive")  # the batch scores' columns in the CSV and the API
 MODELS = [
     (t("sentiment.trained"), TRAINED),
@@ -48,16 +52,12 @@ def scores_of(probs: dict[str, float]) -> dict[str, float]:
     return label_names({label: float(p) for label, p in probs.items()})
 
 
-def notices_of(notices: list[str]) -> str:
-    return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
-
-
 @gpu
 @user_errors
 @hub_fallback(lambda notice: (None, None, notice))
 def classify(text: str, choice: str = TRAINED):
     """Single review: label, highlighted words, notices."""
-    if choice == PRETRAINED:
+    if model_choice(choice, (TRAINED, PRETRAINED)) == PRETRAINED:
         probs = hub.predict(sentiment.prepare(text)[0])
         return scores_of(probs), None, i18n.text("sentiment.attributions_trained_only")
     analysis = sentiment.analyse(text)
@@ -93,9 +93,10 @@ def classify_api(text: str) -> dict[str, float]:
 
 
 def score_table(reviews: list[str], choice: str = TRAINED) -> list[list]:
-    positive = (
-        hub.predict_batch(reviews) if choice == PRETRAINED else sentiment.predict_batch(reviews)
-    )
+    if model_choice(choice, (TRAINED, PRETRAINED)) == PRETRAINED:
+        positive = hub.predict_batch(reviews)
+    else:
+        positive = sentiment.predict_batch(reviews)
     rows = []
     for text, p in zip(reviews, positive, strict=True):
         label = "" if math.isnan(p) else ("positive" if p >= 0.5 else "negative")
@@ -220,7 +221,7 @@ def build() -> None:
     analysed = gr.State("")  # the review the verdict shown is for
     analysis = [label, words, notes]
     private = dict(api_visibility="private")
-    ask = dict(inputs=[text, choice], outputs=[*analysis, analysed], **private, **MODEL_CALLS)
+    ask = ui_event([text, choice], [*analysis, analysed])
     gr.on([submit.click, text.submit], analyse_shown, **ask)
     examples.load_input_event.then(analyse_shown, **ask)
     choice.change(reanalyse, **ask)

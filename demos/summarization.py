@@ -6,15 +6,20 @@ import gradio as gr
 
 from demos import i18n
 from demos.common import (
-    MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     examples,
     gpu,
     hub_fallback,
+    model_choice,
+    notices_of,
+    text_result,
+    ui_event,
     user_errors,
 )
-from demos.i18n import localize, t
+from demos.i18n import t
 from models.common.loading import LazyModule
 from models.common.text import normalize
 from models.summarization import SPEC
@@ -26,10 +31,10 @@ summarization = LazyModule(
 TITLE = t("summarization.title")
 MAX_LENGTH = 20  # sentences the slider offers (the API takes up to predict.MAX_SENTENCES)
 METHODS = [
-    (t("summarization.trained"), "trained"),
+    (t("summarization.trained"), TRAINED),
     (t("summarization.textrank"), "textrank"),
     (t("summarization.lead"), "lead"),
-    (t("summarization.pretrained"), "pretrained"),
+    (t("summarization.pretrained"), PRETRAINED),
 ]
 EXAMPLES = [
     [
@@ -61,10 +66,6 @@ CSS = """
 #summarization-taken .label { white-space: nowrap; }
 """
 NOTHING = ("", "", None, None, "")  # summary, notices, highlights, scores, ROUGE: all empty
-
-
-def notices_of(notices: list[str]) -> str:
-    return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
 
 
 def highlighted(result: "summarization.Summary") -> list[tuple[str, str | None]]:
@@ -112,6 +113,7 @@ def rouge_table(result: "summarization.Summary") -> str:
 @hub_fallback(lambda notice: ("", f"⚠️ {notice}", None, None, ""))
 def summarize_ui(text: str, length: float, method: str, reference: str):
     """Summary, notices, highlighted source, sentence scores, ROUGE."""
+    method = model_choice(method, [value for _, value in METHODS])
     result = summarization.summarize_full(text, length, method, reference)
     notes = notices_of(result.notices)
     if result.scores is None:
@@ -154,7 +156,7 @@ def build() -> None:
                 label=t("summarization.length"),
                 info=t("summarization.length_help"),
             )
-            method = gr.Radio(METHODS, value="trained", label=t("summarization.method"))
+            method = gr.Radio(METHODS, value=TRAINED, label=t("summarization.method"))
             reference = gr.Textbox(
                 label=t("summarization.reference"),
                 lines=2,
@@ -163,14 +165,9 @@ def build() -> None:
             submit = gr.Button(t("summarization.summarize"), variant="primary")
             samples = examples(EXAMPLES, [text, length], t("summarization.examples"))
         with gr.Column():
-            output = gr.Textbox(
-                label=t("summarization.output"),
-                lines=4,
-                interactive=False,
-                buttons=["copy"],
-                elem_id="summarization-output",
+            output, notes = text_result(
+                "summarization", t("summarization.output"), t("summarization.notices")
             )
-            notes = gr.Markdown(label=t("summarization.notices"), elem_id="summarization-notices")
             taken = gr.HighlightedText(
                 label=t("summarization.highlighted"),
                 combine_adjacent=False,
@@ -188,12 +185,7 @@ def build() -> None:
             rouge = gr.Markdown(label=t("summarization.rouge"), elem_id="summarization-rouge")
     about_panel(SPEC)
 
-    ask = dict(
-        inputs=[text, length, method, reference],
-        outputs=[output, notes, taken, scores, rouge],
-        api_visibility="private",
-        **MODEL_CALLS,
-    )
+    ask = ui_event([text, length, method, reference], [output, notes, taken, scores, rouge])
     submit.click(summarize_ui, **ask)
     method.input(summarize_picked, **ask, trigger_mode="always_last")
     samples.load_input_event.then(summarize_ui, **ask)

@@ -11,22 +11,26 @@ from PIL import Image
 
 from demos import i18n
 from demos.common import (
-    MODEL_CALLS,
+    PRETRAINED,
+    TRAINED,
     about_panel,
     endpoint,
     examples,
     gpu,
     hub_fallback,
+    model_choice,
+    notices_of,
+    text_result,
+    ui_event,
     user_errors,
 )
-from demos.i18n import localize, t
+from demos.i18n import t
 from models.common.loading import LazyModule
 from models.translation import MAX_BEAM, SPEC
 
 translation = LazyModule("models.translation.predict")  # imported with torch by the first request
 
 TITLE = t("translation.title")
-TRAINED, PRETRAINED = "trained", "pretrained"  # the model choice's values
 MODELS = [
     (t("translation.trained"), TRAINED),
     (t("translation.pretrained"), PRETRAINED),
@@ -72,10 +76,6 @@ _font_lock = threading.Lock()
 def font_family() -> list[str]:
     with _font_lock:
         return _font_family()
-
-
-def notices_of(notices: list[str]) -> str:
-    return "\n\n".join(f"⚠️ {localize(n)}" for n in notices)
 
 
 def block_attention(result: "translation.Translation") -> "translation.Attention | None":
@@ -130,6 +130,7 @@ def plot_attention(att: "translation.Attention") -> Image.Image:
 @hub_fallback(lambda notice: ("", notice, None))
 def translate_ui(text: str, direction: str, beam: float, length_penalty: float, choice: str):
     """Translation, notices, attention heat map."""
+    choice = model_choice(choice, (TRAINED, PRETRAINED))
     result = translation.translate_full(text, direction, int(beam), length_penalty, choice)
     notes = notices_of(result.notices)
     if choice == PRETRAINED:
@@ -166,14 +167,9 @@ def build() -> None:
             submit = gr.Button(t("translation.translate"), variant="primary")
             samples = examples(EXAMPLES, [text, direction], t("translation.examples"))
         with gr.Column():
-            output = gr.Textbox(
-                label=t("translation.output"),
-                lines=4,
-                interactive=False,
-                buttons=["copy"],
-                elem_id="translation-output",
+            output, notes = text_result(
+                "translation", t("translation.output"), t("translation.notices")
             )
-            notes = gr.Markdown(label=t("translation.notices"), elem_id="translation-notices")
             # the title above the map, not Gradio's label, which would float over its corner
             gr.Markdown(f"**{t('translation.attention')}**")
             heatmap = gr.Image(
@@ -187,12 +183,7 @@ def build() -> None:
             gr.Markdown(t("translation.attention_help"))
     about_panel(SPEC)
 
-    ask = dict(
-        inputs=[text, direction, beam, length_penalty, choice],
-        outputs=[output, notes, heatmap],
-        api_visibility="private",
-        **MODEL_CALLS,
-    )
+    ask = ui_event([text, direction, beam, length_penalty, choice], [output, notes, heatmap])
     gr.on([submit.click, text.submit], translate_ui, **ask)
     samples.load_input_event.then(translate_ui, **ask)
     endpoint(translate_api, [text, direction], output, api_name="translate")

@@ -275,6 +275,17 @@ def test_predict_batch_scores_every_line_and_marks_empty_ones(tmp_path, monkeypa
     assert scores[2] == pytest.approx(sentiment.predict(texts[2])["positive"], abs=1e-5)
 
 
+def test_the_tab_refuses_an_unknown_model_choice_instead_of_scoring_it():
+    import gradio as gr
+
+    from demos.sentiment import batch_ui, classify
+
+    with pytest.raises(gr.Error, match="Unknown model 'hub'"):
+        classify("房间很好", "hub")
+    with pytest.raises(gr.Error, match="Unknown model 'hub'"):  # (not named the Hub's model)
+        batch_ui("房间很好", None, "hub")
+
+
 def test_batch_mode_writes_a_csv_to_download_and_prunes_old_ones(
     tmp_path, monkeypatch, fresh_cache
 ):
