@@ -97,6 +97,55 @@ def sample_scores():
     return scores
 
 
+def dry_run_data(name: str, root: Path) -> list[str]:
+    """The data flags of a model's dry runs: a stand-in data set (tests/stand_ins.py) where the
+    real one would take minutes to read or is not needed, else the real data dir."""
+    from tests import stand_ins
+
+    if name == "cifar10":
+        return ["--data-dir", str(stand_ins.cifar10_sample(root, root / "cache"))]
+    if name == "pets":
+        return ["--data-dir", str(stand_ins.pets(root / "data")), "--cache-dir", str(root)]
+    if name == "cyclegan":
+        return ["--data-dir", str(stand_ins.cyclegan(root / "data")), "--cache-dir", str(root)]
+    for part in get_spec(name).train_data:
+        if not (DATA / part).exists():
+            message = f"data set not found at {DATA / part}"
+            if REQUIRE_DATA:
+                pytest.fail(f"{message} (GALLERY_REQUIRE_DATA=1)", False)
+            pytest.skip(message)
+    return ["--data-dir", str(DATA)]
+
+
+@pytest.fixture(scope="session")
+def dry_run(tmp_path_factory):
+    """dry_run(name) -> (weights folder, flags of the last run): the model's dry runs
+    (SPEC.dry_runs: two epochs each, a checkpoint per variant) run once per session, into
+    <folder>/<name> as GALLERY_WEIGHTS_DIR lays them out."""
+    done: dict[str, tuple[Path, list[str]]] = {}
+
+    def run(name: str) -> tuple[Path, list[str]]:
+        if name in done:
+            return done[name]
+        spec = get_spec(name)
+        root = tmp_path_factory.mktemp(f"dry-run-{name}")
+        out = root / name
+        data = dry_run_data(name, root)
+        threads = torch.get_num_threads()  # (a run's --threads sets the process's count)
+        try:
+            for i, flags in enumerate(spec.dry_runs):
+                args = ["--dry-run", "--epochs", "2", *data, "--out", str(out)]
+                args += ["--checkpoint", str(root / f"run{i}.pt")]
+                args += [flag.format(out=out) for flag in flags]
+                spec.entry_point("train")(args)
+        finally:
+            torch.set_num_threads(threads)
+        done[name] = root, args
+        return done[name]
+
+    return run
+
+
 def dry_run_twice(train, tmp_path: Path, monkeypatch, name: str, config: str) -> dict:
     """`train.main` as a two-epoch dry run of the tiny `config` into tmp_path/name, where the
     app then finds the weights (GALLERY_WEIGHTS_DIR), then once more resumed from its

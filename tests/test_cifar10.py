@@ -232,34 +232,22 @@ def test_gradcam_of_the_shipped_net_is_brighter_on_the_pet_than_around_it(fresh_
     assert inside >= 0.8 * len(photos), f"{inside} of {len(photos)}"
 
 
-@needs_data("cifar10", "train")
-def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fresh_cache):
-    from models.cifar10 import train
-
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    # a small stand-in for the decoded training set keeps this test to seconds
-    from models.cifar10.data import cache_path, load_cifar10
-
-    images, labels = load_cifar10(DATA, train=True, limit=6000)
-    np.savez(cache_path(DATA, True, cache), images=images.numpy(), labels=labels.numpy())
-    assert cache_path(DATA, True, cache) != cache_path(tmp_path / "elsewhere", True, cache)
-    out = tmp_path / "cifar10"
-    common = ["--dry-run", "--epochs", "1", "--batch-size", "32", "--data-dir", str(DATA)]
-    common += ["--cache-dir", str(cache), "--out", str(out)]
-    # the shipped recipe: ResNet-18 with cutout
-    train.main([*common, "--checkpoint", str(tmp_path / "r.pt"), "--variant", "teacher"])
+def test_training_distills_the_shipped_recipe_into_a_small_airbench_net(
+    dry_run, monkeypatch, fresh_cache
+):
+    root, _ = dry_run("cifar10")  # SPEC.dry_runs: the teacher, then the student
+    out = root / "cifar10"
     recipe = read_meta(out / "teacher.safetensors")["train"]["recipe"]
     assert recipe["arch"] == "resnet18" and recipe["cutout"] == 11 and recipe["lr"] == 0.4
-    # a small airbench student distilled from it, written as the default weights
-    teacher = str(out / "teacher.safetensors")
-    airbench = ["--arch", "airbench", "--config", "widths=16/32/32", "--teacher", teacher]
-    train.main([*common, *airbench, "--checkpoint", str(tmp_path / "a.pt")])
-    probs = predict.predict(Image.new("RGB", (40, 40), "red"))
-    assert len(probs) == 10
-    assert (out / "default.log.jsonl").read_text().count("\n") == 1
     recipe = read_meta(out / "default.safetensors")["train"]["recipe"]
     assert recipe["arch"] == "airbench" and recipe["lr"] == 10.0
     assert recipe["teachers"] == ["teacher.safetensors"] and recipe["distill_weight"] > 0
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(root))
     assert isinstance(predict.get_model(), CifarNet)
+    assert len(predict.predict(Image.new("RGB", (40, 40), "red"))) == 10
+
+
+def test_the_decoded_data_cache_is_one_file_per_data_dir(tmp_path):
+    from models.cifar10.data import cache_path
+
+    assert cache_path(DATA, True, tmp_path) != cache_path(tmp_path / "elsewhere", True, tmp_path)

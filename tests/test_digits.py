@@ -70,23 +70,6 @@ def test_net_maps_a_batch_of_28x28_images_to_10_logits():
 
 
 @needs_data("MNIST", "raw")
-def test_train_dry_run_writes_loadable_weights_and_log(tmp_path, monkeypatch, fresh_cache):
-    from models.digits import train
-
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(tmp_path / "digits")]
-    args += ["--checkpoint", str(tmp_path / "ck.pt")]
-    train.main([*args, "--epochs", "2"])
-    probs = predict.predict(render(4))
-    assert set(probs) == {str(d) for d in range(10)}
-    assert abs(sum(probs.values()) - 1) < 1e-4
-    assert len((tmp_path / "digits" / "default.log.jsonl").read_text().splitlines()) == 2
-    train.main([*args, "--epochs", "2", "--resume"])  # a finished run: weights written again
-    with pytest.raises(SystemExit, match="from a run of 2 steps, this one has 3"):
-        train.main([*args, "--epochs", "3", "--resume"])  # would bend the schedule
-
-
-@needs_data("MNIST", "raw")
 def test_mnist_digits_uploaded_as_small_images_are_read_like_mnist():
     """A teacher uploads MNIST's own 28x28 digits (dark ink on white): through the app's
     preprocessing they must score close to the raw test accuracy (a 3x3 median filter, fine for

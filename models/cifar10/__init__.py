@@ -17,6 +17,13 @@ SPEC = ModelSpec(
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),
     sample_data=("cifar10/test",),
+    train_data=("cifar10/train",),
+    # the shipped recipe (ResNet-18, cutout) as the teacher of a small distilled airbench net
+    dry_runs=(
+        ("--batch-size", "32", "--variant", "teacher"),
+        ("--batch-size", "32", "--arch", "airbench", "--config", "widths=16/32/32")
+        + ("--teacher", "{out}/teacher.safetensors"),
+    ),
     tiny={"arch": "airbench", "widths": [8, 8, 8]},
     train_command="python -m models.train cifar10 --device cuda",
 )

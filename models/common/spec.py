@@ -109,6 +109,10 @@ class ModelSpec:
     half_on_gpu: bool = True  # fp16 on CUDA is safe for this net (no overflow-prone sums)
     loader: str = ""  # the tab's model: "module:function" (default: models.NAME.predict:get_model)
     sample_data: tuple[str, ...] = ()  # the data set sample_scores reads, under the data dir
+    train_data: tuple[str, ...] = ()  # the data set train.py reads, under the data dir
+    # train.py flags of the tests' dry runs, one tuple a run (they add --dry-run, --epochs 2,
+    # --data-dir, --out, --checkpoint): the settings as shipped, on a tiny net where it matters
+    dry_runs: tuple[tuple[str, ...], ...] = ((),)
     tiny: dict | None = None  # a tiny net's config, for tests (None: the net needs files that
     # only training writes, such as a vocabulary)
 

@@ -48,6 +48,8 @@ SPEC = ModelSpec(
     curves=("loss_G", "loss_D", "loss_cycle", "loss_idt"),
     figures=(Figure("samples.png", "Test photos (top) and their translations (bottom)"),),
     sample_data=("cyclegan/apple2orange/testA", "cyclegan/apple2orange/testB"),
+    train_data=("cyclegan/apple2orange/trainA", "cyclegan/apple2orange/trainB"),
+    dry_runs=(("--config", "ngf=4,n_blocks=1", "--batch-size", "1"),),
     tiny={"ngf": 4, "n_blocks": 1, "image_size": 64},
     variants=("apple2orange", "orange2apple", "horse2zebra", "zebra2horse"),
     train_command="python -m models.train cyclegan --pair apple2orange (or horse2zebra); "

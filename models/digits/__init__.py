@@ -15,5 +15,6 @@ SPEC = ModelSpec(
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),
     sample_data=("MNIST/raw",),
+    train_data=("MNIST/raw",),
     tiny={"widths": [4, 8, 8]},
 )

@@ -23,6 +23,11 @@ SPEC = ModelSpec(
     figures=(Figure("samples.png", "Test photos: truth (green outline) and prediction"),),
     variants=("default", "darknet"),
     sample_data=("oxford-iiit-pet/annotations",),
+    train_data=("oxford-iiit-pet/annotations",),
+    dry_runs=(
+        ("--encoder-weights", "none", "--batch-size", "4")
+        + ("--config", "decoder=8/8/8,skip=4/4/4,image_size=64,encoder=darknet"),
+    ),
     tiny={"decoder": [8, 8, 8], "skip": [4, 4, 4], "image_size": 64, "encoder": "darknet"},
     train_command="python -m models.train pets --threads 1",
 )

@@ -18,6 +18,12 @@ SPEC = ModelSpec(
     curves=("train_loss", "val_acc"),
     figures=(Figure("confusion.png", "Confusion matrix"),),
     sample_data=("nlp/sentiment/ChnSentiCorp/dev.tsv",),
+    train_data=("nlp/sentiment/ChnSentiCorp/train.tsv",),
+    dry_runs=(  # both views as shipped: words from random vectors, characters from word2vec's
+        (),
+        ("--variant", "chars", "--vectors", "word2vec")
+        + ("--config", "unit=char,max_tokens=400,widths=1/2/3/4/5/6"),
+    ),
     variants=("default", "chars"),  # the word view and the character view, averaged
     train_command="python -m models.train sentiment && python -m models.train sentiment "
     "--variant chars --vectors word2vec --config unit=char,max_tokens=400,widths=1/2/3/4/5/6",

@@ -43,5 +43,7 @@ SPEC = ModelSpec(
     variants=STYLES,
     train_command="bash scripts/train_style_presets.sh",
     sample_data=("style/photos", "style/perceptual/darknet_tiny_imagenet.safetensors"),
+    train_data=("style/photos", "style/perceptual/darknet_tiny_imagenet.safetensors"),
+    dry_runs=(("--variant", "udnie", "--config", "widths=4/4/8"),),
     tiny={"widths": [4, 4, 8], "blocks": 1},
 )

@@ -26,5 +26,9 @@ SPEC = ModelSpec(
     curves=("train_loss", "val_lcsts_rouge1", "val_bbc_rouge1"),
     figures=(Figure("baselines.png", "ROUGE of Lead, TextRank and this model"),),
     sample_data=("nlp/summarization/lcsts/val.tsv",),
+    train_data=("nlp/summarization/lcsts/train.tsv",),
+    dry_runs=(
+        ("--config", "buckets=512,d_model=16,heads=2,token_layers=1,sentence_layers=1,ff=32"),
+    ),
     half_on_gpu=False,
 )

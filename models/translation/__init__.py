@@ -24,5 +24,9 @@ SPEC = ModelSpec(
     ),
     curves=("train_loss", "val_loss", "val_bleu"),
     sample_data=("nlp/translation/cmn-eng/cmn.txt",),
+    train_data=("nlp/translation/cmn-eng/cmn.txt",),
+    dry_runs=(
+        ("--config", "vocab_size=1000,d_model=32,heads=2,encoder_layers=1,decoder_layers=1,ff=64"),
+    ),
     half_on_gpu=False,  # beam scores add many log-probabilities: kept in fp32
 )
