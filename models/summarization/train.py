@@ -170,32 +170,23 @@ def main(argv: list[str] | None = None) -> None:
     net = build_net(cfg).to(device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=HYP["weight_decay"])
     run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
-    running, seen = 0.0, 0
     while run.step < total_steps:
         epoch = run.step // steps_per_epoch
         order = list(range(len(batches)))
         random.Random(args.seed * 100_003 + epoch).shuffle(order)
-        for i, b in enumerate(order[:steps_per_epoch]):
-            if epoch * steps_per_epoch + i < run.step:
-                continue  # done before the interruption
+        # (a checkpoint is written at each epoch's end only: a resumed run starts an epoch)
+        for i in run.epoch_steps(steps_per_epoch):
             net.train()
             for group in optimizer.param_groups:
                 group["lr"] = get_lr(run.step, total_steps, args.lr, HYP["warmup_steps"])
-            loss = loss_of(net, collate([train[j] for j in batches[b]]), device)
+            loss = loss_of(net, collate([train[j] for j in batches[order[i]]]), device)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), HYP["clip_norm"])
             optimizer.step()
-            run.step += 1
-            running, seen = running + loss.item(), seen + 1
-            if run.step % 50 == 0:
-                print(
-                    f"step {run.step}/{total_steps} loss {running / seen:.4f} ({run.elapsed:.0f} s)",
-                    flush=True,
-                )
+            run.took_step(loss.item())
         zh, en = validation_rouge(net, lcsts_val), validation_rouge(net, bbc["val"])
-        train_loss = running / max(seen, 1)
-        running, seen = 0.0, 0
+        train_loss = run.train_loss()
         score = (zh["rouge1"] + en["rouge1"]) / 2
         print(
             f"epoch {run.step / steps_per_epoch:.2f}: train loss {train_loss:.4f}, LCSTS val "

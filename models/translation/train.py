@@ -148,7 +148,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     run = TrainRun(args, total_steps, ddp, model=net, optimizer=optimizer)
     smoothing = HYP["label_smoothing"]
-    running, seen = 0.0, 0
     while run.step < total_steps:
         epoch = run.step // steps_per_epoch
         batches = epoch_batches(lengths, args.batch_size, args.seed * 100_003 + epoch)
@@ -167,21 +166,14 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), HYP["clip_norm"])
             optimizer.step()
-            run.step += 1
-            running, seen = running + loss.item(), seen + 1
-            if run.step % 50 == 0:
-                print(
-                    f"step {run.step}/{total_steps} loss {running / seen:.3f} "
-                    f"({run.elapsed:.0f} s)",
-                    flush=True,
-                )
+            run.took_step(loss.item())
             if run.step % eval_every and run.step != total_steps:
                 continue
             val_loss = validation_loss(net, val, device, smoothing)
             bleu = quick_bleu(net, tok, bleu_pairs)
             val_bleu = (bleu["val_bleu_zh_en"] + bleu["val_bleu_en_zh"]) / 2
-            train_loss = running / max(seen, 1)
-            running, seen = 0.0, 0
+            train_loss = run.train_loss()  # the mean since the last evaluation:
+            run.loss_sum, run.loss_count = 0.0, 0  # (an epoch has evals_per_epoch of them)
             lr = optimizer.param_groups[0]["lr"]
             print(
                 f"epoch {run.step / steps_per_epoch:.2f}: train loss {train_loss:.3f}, val loss "
