@@ -19,7 +19,7 @@ from demos.common import (
 from demos.i18n import label_names, localize, t, text
 from models.cifar10 import HUB_MODEL, LABELS, SPEC
 from models.common.hub import HubUnavailable
-from models.common.images import ImageInput, center_square, open_image, overlay_heatmap, to_rgb
+from models.common.images import ImageInput, center_square, overlay_heatmap
 from models.common.loading import LazyModule
 from models.common.samples import sample
 
@@ -28,7 +28,6 @@ hub = LazyModule("models.cifar10.hub")
 
 TITLE = t("cifar10.title")
 PREVIEW_SIZE = 192  # the 32x32 input shown enlarged, pixelated
-MAX_SIDE = 512  # photos are shrunk to this first, as cifar10.preprocess and hub.predict do
 TOP_CLASS = "top class"
 MODELS = [
     (t("cifar10.trained"), TRAINED),
@@ -56,7 +55,7 @@ def heat_map(image: ImageInput, label: str | None) -> tuple[Image.Image, str]:
     heat, shown = cifar10.gradcam(
         image, None if label in (None, TOP_CLASS) else label, PREVIEW_SIZE
     )
-    square = center_square(to_rgb(open_image(image, max_side=MAX_SIDE)), PREVIEW_SIZE)
+    square = center_square(cifar10.load_photo(image), PREVIEW_SIZE)
     return overlay_heatmap(square, heat), shown
 
 
@@ -97,7 +96,7 @@ def show(image: dict | None, model: str, label: str):
     here are still shown."""
     if image is None:
         return None, None, None, ""
-    photo = open_image(uploaded_path(image), max_side=MAX_SIDE)  # decoded once for all three
+    photo = cifar10.load_photo(uploaded_path(image))  # decoded once for all three
     seen, (heat, shown) = model_input(photo), heat_map(photo, label)
     try:
         probs = label_names(prediction(photo, model))

@@ -12,9 +12,10 @@ the model trained here.
 import torch
 
 from models.cifar10 import HUB_MODEL, LABELS
+from models.cifar10.predict import load_photo
 from models.common.device import model_device
 from models.common.hub import HubUnavailable, get_pretrained
-from models.common.images import ImageInput, center_square, open_image, to_rgb
+from models.common.images import ImageInput, center_square
 
 
 def from_pretrained(model_id: str, local_only: bool):
@@ -38,7 +39,7 @@ def predict(image: ImageInput, model_id: str = HUB_MODEL) -> dict[str, float]:
     """Class probabilities in CIFAR-10's order, for the centre square of any image (the
     processor resizes it to the model's input size)."""
     processor, model, names = get_model(model_id)
-    photo = to_rgb(open_image(image, max_side=512))
+    photo = load_photo(image)
     inputs = processor(images=center_square(photo, min(photo.size)), return_tensors="pt")
     logits = model(pixel_values=inputs["pixel_values"].to(model.device)).logits
     probs = dict(zip(names, logits.softmax(-1)[0].tolist(), strict=True))

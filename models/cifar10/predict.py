@@ -17,15 +17,22 @@ from models.common.gradcam import grad_cam
 from models.common.images import ImageInput, center_square, open_image, to_rgb, to_tensor
 
 TTA_LEVEL = 1  # the app averages the image and its mirror (level 2 adds shifts: 3x the cost)
+MAX_SIDE = 512  # photos are shrunk to this long side first: plenty for a 32x32 input, and fast
 
 
 def get_model(variant: str = "default") -> Net:
     return SPEC.get_model(variant)
 
 
+def load_photo(image: ImageInput) -> Image.Image:
+    """The RGB photo of any upload, at most MAX_SIDE a side (what the models and Grad-CAM's
+    overlay start from)."""
+    return to_rgb(open_image(image, max_side=MAX_SIDE))
+
+
 def preprocess(image: ImageInput) -> Image.Image:
     """The 32x32 RGB image the model sees."""
-    return center_square(to_rgb(open_image(image, max_side=512)), IMAGE_SIZE)
+    return center_square(load_photo(image), IMAGE_SIZE)
 
 
 @torch.no_grad()
