@@ -197,6 +197,14 @@ def app_url():
     blocks.close()
 
 
+@pytest.fixture(scope="module")
+def client(app_url):
+    """A gradio_client Client of the launched gallery."""
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
 # Browser tests (tests/browser.py): one Chromium and one English page of the app per test module
 @pytest.fixture(scope="module")
 def browser(app_url):

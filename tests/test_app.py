@@ -30,11 +30,6 @@ def test_importing_and_building_the_app_loads_no_model_and_imports_no_torch():
     assert out.stdout.strip().splitlines()[-1] == "[] []"
 
 
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
-
 def top(result: dict) -> str:
     return result["label"]
 

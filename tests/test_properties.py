@@ -19,7 +19,7 @@ import orjson
 import pytest
 import torch
 from gradio.data_classes import GradioModel, GradioRootModel
-from gradio_client import Client, handle_file
+from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -733,11 +733,6 @@ def hostile_values(component) -> list:
     if isinstance(component, gr.Slider):
         return slider_edges(component)[2:]
     pytest.fail(f"no hostile values for a {type(component).__name__} input: add some")
-
-
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
 
 
 @pytest.mark.parametrize("api_name", ENDPOINTS)
