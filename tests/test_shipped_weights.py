@@ -10,6 +10,7 @@ import torch
 
 from models import MODELS, get_spec
 from models.common.cards import read_metrics
+from models.common.paths import ROOT
 
 VARIANTS = [(name, variant) for name in MODELS for variant in get_spec(name).variants]
 
@@ -67,3 +68,25 @@ def test_shipped_weights_keep_every_metric_floor_on_a_sample_of_the_real_split(n
             assert value >= metric.floor, f"{metric.label}: {value} < {metric.floor}"
         if metric.ceiling is not None:
             assert value <= metric.ceiling, f"{metric.label}: {value} > {metric.ceiling}"
+
+
+def written_forms(value: float, format: str) -> set[str]:
+    """How the card and the README may write a figure: a fraction as 99.59 / 99.6 (%) or 0.9959,
+    a score or a ratio to two or one decimals."""
+    if format == "percent":
+        return {f"{100 * value:.2f}", f"{100 * value:.1f}", f"{value:.4f}"}
+    return {f"{value:.2f}", f"{value:.1f}"}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_card_and_the_readme_quote_the_measured_headline_figure(name):
+    """The metrics file the evaluation writes is the source; the prose that repeats its
+    headline figure must not drift from it."""
+    spec = get_spec(name)
+    metrics, note = read_metrics(spec)
+    headline = spec.metrics[0]
+    forms = written_forms(metrics[headline.key], headline.format)
+    card = (ROOT / "models" / name / "CARD.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert any(form in card for form in forms), f"CARD.md lacks {headline.label}: {forms}"
+    assert any(form in readme for form in forms), f"README.md lacks {headline.label}: {forms}"
