@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             optimizer.step()
             run.took_step(mean_loss)
-        epoch = run.step / steps_per_epoch
+        epoch = run.epoch
         val_acc, train_loss = val_accuracy(net, x_val, y_val, device), run.train_loss(device)
         run.end_epoch(epoch, train_loss=train_loss, val_acc=val_acc, lr_factor=factor)
         if ddp.is_main:

@@ -246,11 +246,13 @@ class TrainRun:
             total=total_steps, initial=self.step, disable=not ddp.is_main, desc=desc
         )
         self.loss_sum, self.loss_count = 0.0, 0  # the epoch's so far
+        self.steps_per_epoch = 1
 
     def epoch_steps(self, steps_per_epoch: int) -> Iterator[int]:
         """The indices of one epoch's steps, ending early at the run's last step (a resumed
         run starts mid-epoch at a fresh order); the epoch's mean loss starts again."""
         self.loss_sum, self.loss_count = 0.0, 0
+        self.steps_per_epoch = steps_per_epoch
         for i in range(steps_per_epoch):
             if self.step >= self.total_steps:
                 return
@@ -262,6 +264,11 @@ class TrainRun:
         self.loss_sum, self.loss_count = self.loss_sum + loss, self.loss_count + 1
         self.progress.update()
         self.progress.set_postfix(shown or {"loss": f"{loss:.3f}"})
+
+    @property
+    def epoch(self) -> float:
+        """Epochs trained so far (fractional for a run cut mid-epoch), by epoch_steps' length."""
+        return self.step / self.steps_per_epoch
 
     def train_loss(self, device: torch.device | None = None) -> float:
         """The mean loss of the epoch's steps, over all processes (a torchrun launch's

@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
             ):
                 sums[key] += value.item()
             run.took_step(loss_g.item(), G=f"{loss_g.item():.2f}", D=f"{loss_d.item():.3f}")
-        epoch = run.step / steps_per_epoch
+        epoch = run.epoch
         means = {k: v / max(run.loss_count, 1) for k, v in sums.items()}
         run.end_epoch(epoch, **means, lr=schedules[0].get_last_lr()[0])
         export()

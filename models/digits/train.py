@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
             optimizer.step()
             schedule.step()
             run.took_step(loss.item())
-        epoch = run.step / steps_per_epoch
+        epoch = run.epoch
         acc, train_loss = val_acc(), run.train_loss(device)
         run.end_epoch(epoch, train_loss=train_loss, val_acc=acc, lr=schedule.get_last_lr()[0])
         if ddp.is_main:

@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
             optimizer.step()
             schedule.step()
             run.took_step(loss.item())
-        epoch = run.step / steps_per_epoch
+        epoch = run.epoch
         val, train_loss = validate(net, val_pairs, cfg.image_size, device), run.train_loss()
         path = run.save_if_best(  # model selection on the validation pets' IoU
             val["pet_iou"],

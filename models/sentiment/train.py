@@ -183,14 +183,13 @@ def main(argv: list[str] | None = None) -> None:
         epoch_batches = length_buckets([len(s) for s in train_ids], args.batch_size)
         for i in run.epoch_steps(steps_per_epoch):
             idx = epoch_batches[i]
-            optimizer.zero_grad(set_to_none=True)
             x = pad([train_ids[j] for j in idx]).to(device)
+            optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(net(x), train_y[idx].to(device))
             loss.backward()
             optimizer.step()
             schedule.step()
             run.took_step(loss.item())
-        epoch = run.step / steps_per_epoch
         dev_acc, train_loss = accuracy(net, by_length(dev_ids, dev_y), device), run.train_loss()
         path = run.save_if_best(  # model selection on ChnSentiCorp dev
             dev_acc,
@@ -199,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
                 args,
                 HYP,
                 optimizer="AdamW + one-cycle",
-                best_epoch=epoch,
+                best_epoch=run.epoch,
                 train_reviews=len(splits["train"]),
                 source_weights=source_weights,
                 vectors=args.vectors,
@@ -210,8 +209,12 @@ def main(argv: list[str] | None = None) -> None:
         if path is not None:
             vocab.save(artefact(args.out, args.variant, VOCAB))  # the weights' token ids
             run.progress.write(f"wrote {path} and its vocabulary (best so far)")
-        run.end_epoch(epoch, train_loss=train_loss, val_acc=dev_acc, lr=schedule.get_last_lr()[0])
-        run.progress.write(f"epoch {epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}")
+        run.end_epoch(
+            run.epoch, train_loss=train_loss, val_acc=dev_acc, lr=schedule.get_last_lr()[0]
+        )
+        run.progress.write(
+            f"epoch {run.epoch:.1f}: train loss {train_loss:.4f}, dev acc {dev_acc:.4f}"
+        )
     print(f"done: best dev acc {run.extra['best_score']:.4f} ({run.elapsed:.0f} s)")
 
 

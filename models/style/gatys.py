@@ -85,10 +85,10 @@ def run(
     picture = x_content.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([picture], lr=hyp["lr"])
     for i in range(1, steps + 1):
+        optimizer.zero_grad(set_to_none=True)
         feats, content_feats = net(picture)
         content_l, style_l = content_loss(content_feats, target), style_loss(feats)
         loss = objective(hyp, content_l, style_l, picture)
-        optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         with torch.no_grad():

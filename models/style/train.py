@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     sums = {"loss": 0.0, "content": 0.0, "style": 0.0}
     while run.step < total_steps:
         net.train()
+        optimizer.zero_grad(set_to_none=True)
         x = random_crops(train_paths, args.batch_size, crop).to(device)
         with torch.no_grad():
             _, x_content = perceptual(x)
@@ -91,7 +92,6 @@ def main(argv: list[str] | None = None) -> None:
         style_feats, y_content = perceptual(y)
         content_l, style_l = content_loss(y_content, x_content), style_loss(style_feats)
         loss = objective(hyp, content_l, style_l, y)
-        optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         run.took_step(loss.item())
