@@ -235,22 +235,15 @@ def main(argv: list[str] | None = None) -> None:
             )
 
     if ddp.is_main:  # (also scored here for a run resumed after its last epoch)
-        val_acc = val_accuracy(net, x_val, y_val, device)
-        val_mirror = val_accuracy(net, x_val, y_val, device, tta_level=1)
-        val_tta = val_accuracy(net, x_val, y_val, device, hyp["tta_level"])
+        levels = {"val_acc": 0, "val_acc_mirror": 1, "val_acc_tta": hyp["tta_level"]}
+        scores = {k: val_accuracy(net, x_val, y_val, device, level) for k, level in levels.items()}
         hyp |= {"arch": args.arch, "teachers": [p.name for p in args.teacher or []]}
         hyp["distill_weight"] = kd
         if teachers:
             hyp["temperature"] = args.temperature
-        path = run.save_weights(
-            net.state_dict(),
-            recipe(args, hyp, optimizer="SGD Nesterov + triangle"),
-            cfg.to_dict(),
-            val_acc=val_acc,
-            val_acc_mirror=val_mirror,
-            val_acc_tta=val_tta,
-        )
-        print(f"wrote {path} (val acc {val_acc:.4f}, mirror {val_mirror:.4f}, TTA {val_tta:.4f})")
+        hyp = recipe(args, hyp, optimizer="SGD Nesterov + triangle")
+        path = run.save_weights(net.state_dict(), hyp, cfg.to_dict(), **scores)
+        print(f"wrote {path} (" + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()) + ")")
 
 
 if __name__ == "__main__":
