@@ -23,6 +23,20 @@ def run_in_thread(fn, *args) -> tuple[threading.Thread, list]:
     return thread, result
 
 
+class Held:
+    """A loader that starts, then waits for `release` before returning `value`: a load a test
+    can catch half-way."""
+
+    def __init__(self, value: object = "slow"):
+        self.value = value
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, *args) -> object:
+        self.started.set()
+        self.release.wait(WAIT_S)
+        return self.value
+
+
 class CountingLock:
     """A lock that counts the threads that have asked for it, so a test can wait for them."""
 
@@ -76,12 +90,8 @@ def test_load_once_does_not_cache_a_failure(fresh_cache):
 
 
 def test_loading_one_key_does_not_block_another(fresh_cache):
-    started, release = threading.Event(), threading.Event()
-
-    def slow():
-        started.set()
-        release.wait(WAIT_S)
-        return "slow"
+    slow = Held("slow")
+    started, release = slow.started, slow.release
 
     slow_thread, slow_result = run_in_thread(loading.load_once, "a", slow)
     assert started.wait(WAIT_S)
@@ -107,12 +117,8 @@ def test_forget_between_store_and_return_still_returns_the_model(fresh_cache, mo
 
 
 def test_forget_during_a_load_keeps_the_stale_model_out_of_the_cache(fresh_cache):
-    started, release = threading.Event(), threading.Event()
-
-    def old_weights():
-        started.set()
-        release.wait(WAIT_S)
-        return "old"
+    old_weights = Held("old")
+    started, release = old_weights.started, old_weights.release
 
     thread, result = run_in_thread(loading.load_once, "k", old_weights)
     assert started.wait(WAIT_S)
@@ -125,12 +131,8 @@ def test_forget_during_a_load_keeps_the_stale_model_out_of_the_cache(fresh_cache
 
 
 def test_forget_all_during_a_load_keeps_the_stale_model_out_too(fresh_cache):
-    started, release = threading.Event(), threading.Event()
-
-    def old_weights():
-        started.set()
-        release.wait(WAIT_S)
-        return "old"
+    old_weights = Held("old")
+    started, release = old_weights.started, old_weights.release
 
     thread, _ = run_in_thread(loading.load_once, "k", old_weights)
     assert started.wait(WAIT_S)
@@ -188,12 +190,8 @@ def test_a_hub_model_asked_for_while_another_loads_bounds_them_both(fresh_hub, m
     """A load overtaken by a newer choice goes to its caller but is not kept when both would
     pass the budget."""
     monkeypatch.setattr(hub, "MAX_RESIDENT_HUB_BYTES", 500)
-    started, release = threading.Event(), threading.Event()
-
-    def slow(model_id: str, local_only: bool) -> torch.nn.Module:
-        started.set()
-        release.wait(WAIT_S)
-        return torch.nn.Linear(100, 1, bias=False)  # 400 bytes
+    slow = Held(torch.nn.Linear(100, 1, bias=False))  # 400 bytes
+    started, release = slow.started, slow.release
 
     thread, result = run_in_thread(hub.get_pretrained, "t/hub/slow", "slow", slow)
     assert started.wait(WAIT_S)
