@@ -82,6 +82,24 @@ def test_sentiment_pretrained_offline_says_why_and_clears_the_verdict(page, monk
     panel.get_by_role("tab", name="One review", exact=True).click()
 
 
+def offline_and_back(panel, monkeypatch, choices: tuple[str, str], images: tuple, name: str):
+    """With no network, picking the pretrained choice (choices[0]) says why, clears the tab's
+    `images` and shows no Error badge; picking a shipped model (choices[1]) brings a picture
+    back without the message."""
+    pretrained, shipped = choices
+    offline(monkeypatch)
+    panel.get_by_label(pretrained, exact=False).check()
+    panel.get_by_text(OFFLINE).first.wait_for(timeout=20_000)
+    for label in images:
+        expect(image_of(panel, label)).to_have_count(0, timeout=20_000)
+    no_error_badge(panel)
+    screenshot(panel, name)
+    panel.get_by_label(shipped, exact=False).check()
+    image_of(panel, images[0]).wait_for(timeout=30_000)
+    expect(panel.get_by_text(OFFLINE)).to_have_count(0)
+    no_error_badge(panel)
+
+
 @pytest.mark.skipif(
     torch_hub_cached(__import__("models.pets.hub", fromlist=["weights"]).weights().url),
     reason="torchvision's DeepLabV3 is cached here",
@@ -92,17 +110,13 @@ def test_pets_pretrained_offline_says_why_and_clears_the_shipped_models_mask(pag
     panel = open_tab(page, "Pets")
     panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
     image_of(panel, "Segmentation").wait_for(timeout=30_000)
-    offline(monkeypatch)
-    panel.get_by_label("pretrained: torchvision", exact=False).check()
-    panel.get_by_text(OFFLINE).first.wait_for(timeout=20_000)
-    expect(image_of(panel, "Segmentation")).to_have_count(0, timeout=20_000)
-    expect(image_of(panel, "Mask (white = pet)")).to_have_count(0)
-    no_error_badge(panel)
-    screenshot(panel, "pets-pretrained-offline")
-    panel.get_by_label("pretrained, offline", exact=False).check()
-    image_of(panel, "Segmentation").wait_for(timeout=30_000)
-    expect(panel.get_by_text(OFFLINE)).to_have_count(0)
-    no_error_badge(panel)
+    offline_and_back(
+        panel,
+        monkeypatch,
+        ("pretrained: torchvision", "pretrained, offline"),
+        ("Segmentation", "Mask (white = pet)"),
+        "pets-pretrained-offline",
+    )
 
 
 def test_cyclegan_pretrained_offline_says_why_and_clears_the_translation(page, monkeypatch):
@@ -116,16 +130,13 @@ def test_cyclegan_pretrained_offline_says_why_and_clears_the_translation(page, m
     panel = open_tab(page, "CycleGAN")
     panel.locator("input[type=file]").first.set_input_files(str(sample("chelsea")))
     image_of(panel, "Translated").wait_for(timeout=30_000)
-    offline(monkeypatch)
-    panel.get_by_label("the CycleGAN authors' generator", exact=False).check()
-    panel.get_by_text(OFFLINE).first.wait_for(timeout=20_000)
-    expect(image_of(panel, "Translated")).to_have_count(0, timeout=20_000)
-    no_error_badge(panel)
-    screenshot(panel, "cyclegan-pretrained-offline")
-    panel.get_by_label("the best shipped one", exact=False).check()
-    image_of(panel, "Translated").wait_for(timeout=30_000)
-    expect(panel.get_by_text(OFFLINE)).to_have_count(0)
-    no_error_badge(panel)
+    offline_and_back(
+        panel,
+        monkeypatch,
+        ("the CycleGAN authors' generator", "the best shipped one"),
+        ("Translated",),
+        "cyclegan-pretrained-offline",
+    )
 
 
 @pytest.mark.skipif(
