@@ -294,34 +294,15 @@ def test_tiny_unreadable_and_unknown_direction_give_clear_messages(tiny_cyclegan
         predict.translate(photo(64, 64), "photo2monet")
 
 
-def test_train_dry_run_writes_both_generators_that_predict_loads(
-    tmp_path, monkeypatch, fresh_cache
-):
+def test_train_dry_run_writes_both_generators_that_predict_loads(dry_run, monkeypatch, fresh_cache):
     from models.common.cards import read_log
-    from models.cyclegan import train
 
-    root = tmp_path / "data"
-    for folder in ("trainA", "trainB"):
-        (root / "cyclegan" / "apple2orange" / folder).mkdir(parents=True)
-        for i in range(3):
-            photo(256, 256).save(root / "cyclegan" / "apple2orange" / folder / f"{i}.jpg")
-    out = tmp_path / "weights" / "cyclegan"
-    args = ["--data-dir", str(root), "--out", str(out), "--dry-run", "--epochs", "2"]
-    args += ["--checkpoint", str(tmp_path / "c.pt"), "--cache-dir", str(tmp_path)]
-    args += ["--config", "ngf=4,n_blocks=1", "--batch-size", "1", "--threads", "1"]
-    threads = torch.get_num_threads()  # (--threads sets the process's count: restored below)
-    try:
-        train.main(args)
-    finally:
-        torch.set_num_threads(threads)
-    assert [row["epoch"] for row in read_log(out / "apple2orange.log.jsonl")] == [1.0, 2.0]
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path / "weights"))
+    root, _ = dry_run("cyclegan")  # (SPEC.dry_runs, shared with test_training)
+    log = root / "cyclegan" / "apple2orange.log.jsonl"
+    assert [row["epoch"] for row in read_log(log)] == [1.0, 2.0]
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(root))
     there, back = predict.round_trip(photo(40, 30), "apple2orange")
     assert back.image.size == (40, 30)
-    try:
-        train.main([*args, "--resume", "--epochs", "2"])  # resuming a finished run: nothing to do
-    finally:
-        torch.set_num_threads(threads)
 
 
 def test_judge_dry_run_writes_a_classifier_that_labels_each_photo(tmp_path):

@@ -262,13 +262,9 @@ def test_stop_button_stops_runs_begun_before_it_even_queued_and_not_later_ones()
     assert not stops.watch(None)()  # a direct call, without a page
 
 
-@needs_data("style", "photos")
-def test_train_dry_run_writes_loadable_weights_a_log_and_the_thumbnail(tmp_path, fresh_cache):
-    from models.style import train
-
-    out = tmp_path / "weights"
-    args = ["--variant", "udnie", "--dry-run", "--out", str(out), "--config", "widths=4/4/8"]
-    train.main([*args, "--checkpoint", str(tmp_path / "ck.pt")])
+def test_train_dry_run_writes_loadable_weights_a_log_and_the_thumbnail(dry_run, fresh_cache):
+    root, _ = dry_run("style")  # (SPEC.dry_runs on the real photos, shared with test_training)
+    out = root / "style"
     net = SPEC.build(read_meta(out / "udnie.safetensors")["config"])
     assert isinstance(net, TransformerNet) and net.cfg.style == "udnie"
     assert len(read_log(out / "udnie.log.jsonl")) >= 1
