@@ -146,24 +146,6 @@ def dry_run(tmp_path_factory):
     return run
 
 
-def dry_run_twice(train, tmp_path: Path, monkeypatch, name: str, config: str) -> dict:
-    """`train.main` as a two-epoch dry run of the tiny `config` into tmp_path/name, where the
-    app then finds the weights (GALLERY_WEIGHTS_DIR), then once more resumed from its
-    checkpoint; the first run's weights header (one log line per epoch checked)."""
-    from models.common.weights import read_meta
-
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    out = tmp_path / name
-    args = ["--dry-run", "--data-dir", str(DATA), "--out", str(out), "--epochs", "2"]
-    args += ["--checkpoint", str(tmp_path / "t.pt"), "--config", config]
-    train.main(args)
-    meta = read_meta(out / "default.safetensors")
-    assert meta["train"]["dry_run"]
-    assert (out / "default.log.jsonl").read_text().count("\n") == 2  # one line per epoch
-    train.main([*args, "--resume"])
-    return meta
-
-
 def hub_model_cached(model_id: str) -> bool:
     """Whether a Hub model is in the local cache (tests of the offline message then skip)."""
     from huggingface_hub import try_to_load_from_cache

@@ -338,49 +338,40 @@ def test_a_missing_character_view_is_named_in_the_error(tmp_path, monkeypatch, f
         sentiment.load()
 
 
-@needs_data("nlp", "sentiment", "ChnSentiCorp", "dev.tsv")
-def test_shipped_weights_beat_floor_on_chnsenticorp_dev_sample():
-    from models.sentiment.evaluate import accuracy_on
+def test_training_writes_both_views_as_shipped_and_the_tab_reads_them(
+    dry_run, monkeypatch, fresh_cache
+):
+    from models.common.weights import read_meta
 
-    reviews = __import__("models.sentiment.data", fromlist=["load_dev"]).load_dev(DATA)[::2]
-    assert accuracy_on(reviews) >= 0.89  # measured: 92.6 % on the whole dev split
+    root, _ = dry_run("sentiment")  # SPEC.dry_runs: the word view, then the character view
+    out = root / "sentiment"
+    assert read_meta(out / "default.safetensors")["train"]["recipe"]["vectors"] == "random"
+    char_meta = read_meta(out / "chars.safetensors")
+    assert char_meta["config"]["unit"] == "char"
+    assert char_meta["train"]["recipe"]["vectors"] == "word2vec"
+    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(root))
+    result = sentiment.analyse("房间很干净，服务也热情")
+    assert set(result.probs) == {"negative", "positive"}
+    assert len(result.attributions) == len(result.tokens)
 
 
 @needs_data("nlp", "sentiment", "ChnSentiCorp", "train.tsv")
-def test_train_dry_run_writes_both_views_the_app_loads(tmp_path, monkeypatch, fresh_cache):
-    from models.common.weights import read_meta
+def test_training_holds_out_the_reviews_evaluation_scores_whatever_the_seed(tmp_path, monkeypatch):
     from models.sentiment import train
     from models.sentiment.data import make_splits
 
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    trained_on = []  # the splits each training run made
+    trained_on = []  # the splits the training run made
 
     def recorded_splits(*args, **kwargs):
         trained_on.append(make_splits(*args, **kwargs))
         return trained_on[-1]
 
     monkeypatch.setattr(train, "make_splits", recorded_splits)
-    out = tmp_path / "sentiment"
-    common = ["--dry-run", "--data-dir", str(DATA), "--out", str(out)]
-    common += ["--cache-dir", str(tmp_path / "cache"), "--checkpoint", str(tmp_path / "s.pt")]
-    # both views as shipped: words from random vectors, characters from word2vec ones
-    train.main(common)
-    chars = "unit=char,max_tokens=400,widths=1/2/3/4/5/6"
-    train.main([*common, "--variant", "chars", "--config", chars, "--vectors", "word2vec"])
-    train.main([*common, "--seed", "1", "--variant", "seed1"])
-    # whatever the seed, training holds out the reviews evaluation scores
+    args = ["--dry-run", "--epochs", "1", "--data-dir", str(DATA), "--out", str(tmp_path)]
+    args += ["--cache-dir", str(tmp_path), "--checkpoint", str(tmp_path / "s.pt"), "--seed", "1"]
+    train.main(args)
     held_out = [r.text for r in make_splits(DATA)["holdout_hotel"]]
-    assert len(trained_on) == 3
-    assert all([r.text for r in split["holdout_hotel"]] == held_out for split in trained_on)
-
-    assert read_meta(out / "default.safetensors")["train"]["recipe"]["vectors"] == "random"
-    char_meta = read_meta(out / "chars.safetensors")
-    assert char_meta["config"]["unit"] == "char"
-    assert char_meta["train"]["recipe"]["vectors"] == "word2vec"
-    assert (out / "default.log.jsonl").read_text().count("\n") == 5  # one line per epoch
-    result = sentiment.analyse("房间很干净，服务也热情")
-    assert set(result.probs) == {"negative", "positive"}
-    assert len(result.attributions) == len(result.tokens)
+    assert [[r.text for r in split["holdout_hotel"]] for split in trained_on] == [held_out]
 
 
 def make_tiny_hub_model(folder):
