@@ -90,3 +90,12 @@ def test_the_card_and_the_readme_quote_the_measured_headline_figure(name):
     readme = (ROOT / "README.md").read_text()
     assert any(form in card for form in forms), f"CARD.md lacks {headline.label}: {forms}"
     assert any(form in readme for form in forms), f"README.md lacks {headline.label}: {forms}"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_tabs_model_loads_as_one_module(name, fresh_cache):
+    """get_model's one return type (SPEC.load_default): an nn.Module, the net or one holding it
+    with what it reads."""
+    model = get_spec(name).load_default()
+    assert isinstance(model, torch.nn.Module) and not model.training
+    assert sum(p.numel() for p in model.parameters()) > 0

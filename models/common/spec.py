@@ -150,8 +150,10 @@ class ModelSpec:
         """`load(variant)` once per process, on first use (thread-safe)."""
         return load_once(f"{self.name}/{variant}", lambda: self.load(variant))
 
-    def load_default(self) -> object:
-        """The tab's model as its predict module loads it (--preload, the benchmark)."""
+    def load_default(self) -> nn.Module:
+        """The tab's model as its predict module's get_model loads it (--preload, the benchmark):
+        always an nn.Module, the net itself or one holding the net with what it reads (a
+        vocabulary, a tokenizer)."""
         module, _, function = (self.loader or f"models.{self.name}.predict:get_model").partition(
             ":"
         )

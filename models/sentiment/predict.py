@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from models.common.batching import MicroBatcher
 from models.common.device import model_device
@@ -38,12 +39,12 @@ VOCAB = "vocab.json"  # each view's vocabulary sits beside its weights: <view>.v
 TEXT_COLUMNS = ("text", "review", "content", "comment", "sentence", "评论", "内容", "文本", "评价")
 
 
-@dataclass
-class View:
+class View(nn.Module):
     """One net (TextCNN or BiLSTM) and the vocabulary of the units it reads (words or characters)."""
 
-    net: TextCNN | BiLSTMAttention
-    vocab: Vocab
+    def __init__(self, net: TextCNN | BiLSTMAttention, vocab: Vocab):
+        super().__init__()
+        self.net, self.vocab = net, vocab
 
     def ids(self, words: list[str]) -> tuple[list[int], list[int]]:
         """Unit ids (cut at the net's max_tokens; [<unk>] if none) and each unit's word index."""
@@ -52,9 +53,13 @@ class View:
         return self.vocab.encode(tokens[:n]) or [1], owners[:n] or [0]
 
 
-@dataclass
-class Model:
-    views: list[View]
+class Model(nn.Module):
+    """The tab's model: its views, whose logits are averaged."""
+
+    def __init__(self, views: list[View]):
+        super().__init__()
+        self.views = nn.ModuleList(views)
+        self.eval()  # (inference only, as its views' nets)
 
     @property
     def device(self) -> torch.device:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from torch import nn
 
 from models.common.device import model_device
 from models.common.errors import InputError, Message
@@ -55,11 +56,14 @@ MAX_RARE_SHARE = 0.2  # more than this share of rare pieces: an unfamiliar sente
 MIN_CONFIDENCE = {"en": -1.3, "zh": -1.6}
 
 
-@dataclass
-class Model:
-    net: Seq2Seq
-    tok: Tokenizer
-    guard: RepetitionGuard | None = None
+class Model(nn.Module):
+    """The tab's model: the net, the tokenizer it reads and writes, and the repetition guard
+    its decoding applies (None: none)."""
+
+    def __init__(self, net: Seq2Seq, tok: Tokenizer, guard: RepetitionGuard | None = None):
+        super().__init__()
+        self.net, self.tok, self.guard = net, tok, guard
+        self.eval()  # (inference only, as its net)
 
 
 def repetition_guard(tok: Tokenizer, no_repeat_ngram: int = NO_REPEAT_NGRAM) -> RepetitionGuard:
