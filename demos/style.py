@@ -29,6 +29,7 @@ from demos.common import (
 from demos.i18n import t, text
 from models.common.cards import read_metrics, weights_summary
 from models.common.errors import InputError
+from models.common.images import to_pil
 from models.common.loading import LazyModule
 from models.common.samples import sample
 from models.style import (
@@ -279,14 +280,14 @@ def paint(
         if stop_pressed() and not last:
             status = text("style.stopped", step=step.step, steps=step.steps)
             by = text("style.made_by_gatys", steps=step.step)
-            yield gatys.to_image(step.picture), losses_frame(rows), status, by
+            yield to_pil(step.picture), losses_frame(rows), status, by
             return
         if step.step % SHOW_EVERY and not last:  # the curves every step, the picture less often
             yield gr.skip(), losses_frame(rows), gr.skip(), gr.skip()
         else:
             status = text("style.step", step=step.step, steps=step.steps)
             by = text("style.made_by_gatys", steps=step.step)
-            yield gatys.to_image(step.picture), losses_frame(rows), status, by
+            yield to_pil(step.picture), losses_frame(rows), status, by
 
 
 @gpu
@@ -312,7 +313,7 @@ def stylize_custom(
     photo = style.load_photo(content_path)
     painting = style.load_photo(style_path, "style")
     last = deque(gatys.run(photo, painting, gatys.check_steps(steps)), maxlen=1)[0]
-    return gatys.to_image(last.picture)
+    return to_pil(last.picture)
 
 
 def presets_tab() -> None:

@@ -1,5 +1,5 @@
-"""Small stand-ins for real inputs: a synthetic photo, and tiny data sets in the real ones'
-layouts for the training dry runs whose real data would take minutes to read."""
+"""Tiny data sets in the real ones' layouts, for the training dry runs whose real data would take
+minutes to read (conftest.dry_run)."""
 
 from pathlib import Path
 
@@ -7,20 +7,7 @@ import numpy as np
 from PIL import Image
 
 from tests.conftest import DATA
-
-
-def photo(
-    width: int,
-    height: int,
-    mode: str = "RGB",
-    disc: tuple[int, int, int] = (90, 60, 30),
-    ground: tuple[int, int, int] = (200, 220, 240),
-) -> Image.Image:
-    """A disc (an ellipse two thirds of the picture across) on a plain ground, in `mode`."""
-    yy, xx = np.mgrid[:height, :width]
-    inside = ((xx - width / 2) / (width / 3)) ** 2 + ((yy - height / 2) / (height / 3)) ** 2 < 1
-    rgb = np.where(inside[..., None], disc, ground).astype(np.uint8)
-    return Image.fromarray(rgb).convert(mode)
+from tests.photos import disc_photo
 
 
 def cifar10_sample(root: Path, cache: Path) -> Path:
@@ -42,7 +29,7 @@ def pets(root: Path, n: int = 6) -> Path:
     lines = []
     for i in range(n):
         name = f"Abyssinian_{i + 1}"
-        image = photo(48 + 4 * i, 40)
+        image = disc_photo(48 + 4 * i, 40, disc=(90, 60, 30))
         image.save(base / "images" / f"{name}.jpg")
         trimap = np.where(np.asarray(image.convert("L")) < 128, 1, 2).astype(np.uint8)
         trimap[0] = 3
@@ -58,7 +45,5 @@ def cyclegan(root: Path, pair: str = "apple2orange", n: int = 3, size: int = 256
     for folder in ("trainA", "trainB"):
         (root / "cyclegan" / pair / folder).mkdir(parents=True)
         for i in range(n):
-            photo(size, size, disc=(180, 30, 40)).save(
-                root / "cyclegan" / pair / folder / f"{i}.jpg"
-            )
+            disc_photo(size, size).save(root / "cyclegan" / pair / folder / f"{i}.jpg")
     return root

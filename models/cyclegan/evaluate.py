@@ -94,7 +94,7 @@ def as_batch(photos: list[Image.Image]) -> torch.Tensor:
 
 
 def quantized(y: torch.Tensor) -> torch.Tensor:
-    """As predict.to_image leaves it: 8-bit pixels (then back to [0, 1])."""
+    """As the tab's picture has it (images.to_pil): 8-bit pixels (then back to [0, 1])."""
     return (y.clamp(0, 1) * 255).round() / 255
 
 

@@ -8,7 +8,7 @@ can stop it at any step.
 
     for step in run(content_image, style_image, steps=100):
         print(step.step, step.content_loss, step.style_loss)
-    picture = to_image(step.picture)
+    picture = to_pil(step.picture)  # models.common.images
 """
 
 from collections.abc import Iterator
@@ -100,8 +100,3 @@ def _at(image: Image.Image, long_side: int) -> torch.Tensor:
     size = fit_long_side(image.size, long_side)
     rgb = image.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     return to_tensor(rgb)[None]
-
-
-def to_image(picture: torch.Tensor) -> Image.Image:
-    pixels = (picture.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
-    return Image.fromarray(pixels)
