@@ -33,18 +33,7 @@ from models.cyclegan.net import (
 from tests.conftest import DATA, needs_data, upload_folder
 from tests.photos import disc_photo
 
-TINY = Config(ngf=4, n_blocks=1, image_size=64)
-
-
-@pytest.fixture
-def tiny_cyclegan(tmp_path, monkeypatch, fresh_cache) -> Path:
-    """GALLERY_WEIGHTS_DIR with small random-init generators for every direction (untrained)."""
-    torch.manual_seed(0)
-    for direction in SPEC.variants:
-        path = tmp_path / "cyclegan" / f"{direction}.safetensors"
-        save_weights(Generator(TINY).state_dict(), path, {"config": TINY.to_dict()})
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    return tmp_path
+TINY = Config.from_dict(SPEC.tiny)  # the net of conftest.tiny_weights
 
 
 photo = partial(disc_photo, disc=(180, 30, 40), background=(220, 230, 240))  # reddish on light
@@ -271,19 +260,19 @@ def test_directions_come_in_pairs():
     ],
 )
 def test_translation_comes_back_at_the_input_aspect_for_odd_sizes_and_modes(
-    tiny_cyclegan, size, mode
+    tiny_weights, size, mode
 ):
     result = predict.translate(photo(*size, mode), "apple2orange")
     assert result.image.mode == "RGB" and result.image.size == size == result.input.size
 
 
-def test_large_photo_comes_back_at_512_and_round_trip_has_both(tiny_cyclegan):
+def test_large_photo_comes_back_at_512_and_round_trip_has_both(tiny_weights):
     there, back = predict.round_trip(photo(1200, 800), "horse2zebra")
     assert there.image.size == back.image.size == (512, 341)
     assert back.direction == "zebra2horse"
 
 
-def test_tiny_unreadable_and_unknown_direction_give_clear_messages(tiny_cyclegan, tmp_path):
+def test_tiny_unreadable_and_unknown_direction_give_clear_messages(tiny_weights, tmp_path):
     with pytest.raises(InputError, match="too small to translate"):
         predict.translate(photo(8, 40), "apple2orange")
     bad = tmp_path / "broken.jpg"
@@ -324,7 +313,7 @@ def test_judge_dry_run_writes_a_classifier_that_labels_each_photo(tmp_path):
 
 
 def test_missing_converted_file_breaks_only_its_option_and_names_the_command(
-    tiny_cyclegan, monkeypatch
+    tiny_weights, monkeypatch
 ):
     """No horse2zebra-compressed.safetensors in the weights folder: the "compressed" choice
     (and "default" for horse2zebra, which is it) says which command writes the file; the
@@ -348,7 +337,7 @@ def test_missing_converted_file_breaks_only_its_option_and_names_the_command(
 
 
 def test_default_choice_is_gan_compression_for_horse2zebra_and_trained_elsewhere(
-    tiny_cyclegan, tmp_path
+    tiny_weights, tmp_path
 ):
     from demos import cyclegan as tab
 

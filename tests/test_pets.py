@@ -24,17 +24,7 @@ from models.pets.net import BACKGROUND, BORDER, CLASSES, PET, Config, PetNet
 from tests.conftest import DATA, needs_data
 from tests.photos import disc_photo
 
-TINY = Config(decoder=(8, 8, 8), skip=(4, 4, 4), image_size=64, encoder="darknet")
-
-
-@pytest.fixture
-def tiny_pets(tmp_path, monkeypatch, fresh_cache) -> Path:
-    """GALLERY_WEIGHTS_DIR with a small random-init pets net (untrained)."""
-    torch.manual_seed(0)
-    path = tmp_path / "pets" / "default.safetensors"
-    save_weights(PetNet(TINY).state_dict(), path, {"config": TINY.to_dict()})
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    return tmp_path
+TINY = Config.from_dict(SPEC.tiny)  # the net of conftest.tiny_weights
 
 
 photo = partial(disc_photo, disc=(90, 60, 30), background=(200, 220, 240))  # dark on light
@@ -44,7 +34,7 @@ photo = partial(disc_photo, disc=(90, 60, 30), background=(200, 220, 240))  # da
     "size, mode",
     [((97, 61), "RGB"), ((61, 97), "L"), ((333, 17), "RGBA"), ((16, 16), "P"), ((250, 251), "LA")],
 )
-def test_mask_comes_back_at_the_input_size_for_odd_sizes_and_modes(tiny_pets, size, mode):
+def test_mask_comes_back_at_the_input_size_for_odd_sizes_and_modes(tiny_weights, size, mode):
     result = predict.segment(photo(*size, mode))
     height_width = (size[1], size[0])
     assert result.mask.shape == result.probability.shape == result.classes.shape == height_width
@@ -85,7 +75,7 @@ def test_iou_matches_a_hand_computed_example_and_ignores_the_border():
     assert scores(np.zeros((2, 2)))["pet_iou"] == 1.0  # no pet anywhere, none predicted
 
 
-def test_tiny_and_unreadable_images_give_clear_messages(tiny_pets, tmp_path):
+def test_tiny_and_unreadable_images_give_clear_messages(tiny_weights, tmp_path):
     with pytest.raises(InputError, match="8x8 pixels: too small"):
         predict.segment(photo(8, 8))
     broken = tmp_path / "broken.jpg"
@@ -98,7 +88,7 @@ def test_tiny_and_unreadable_images_give_clear_messages(tiny_pets, tmp_path):
         predict.segment(str(text))
 
 
-def test_huge_photo_is_segmented_at_the_net_size_and_answered_at_full_size(tiny_pets):
+def test_huge_photo_is_segmented_at_the_net_size_and_answered_at_full_size(tiny_weights):
     big = photo(4000, 3000)
     start = time.perf_counter()
     result = predict.segment(big)
@@ -238,15 +228,15 @@ def test_efficientnet_lite_imagenet_weights_see_the_cat_and_the_espresso():
 
 
 @pytest.fixture
-def tiny_deeplab(tiny_pets) -> Path:
+def tiny_deeplab(tiny_weights) -> Path:
     """A random-init DeepLabV3-MobileNetV2 file beside the tiny trained net."""
     torch.manual_seed(0)
     save_weights(
         deeplab.DeepLabV3MobileNetV2().state_dict(),
-        tiny_pets / "pets" / "deeplab-mnv2.safetensors",
+        tiny_weights / "pets" / "deeplab-mnv2.safetensors",
         {},
     )
-    return tiny_pets
+    return tiny_weights
 
 
 @pytest.mark.parametrize("size", [(97, 61), (16, 300), (513, 513)])
@@ -257,7 +247,7 @@ def test_deeplab_answers_any_size_with_cat_and_dog_as_the_pet(tiny_deeplab, size
 
 
 def test_missing_deeplab_weights_break_only_that_option_and_name_the_command(
-    tiny_pets, monkeypatch
+    tiny_weights, monkeypatch
 ):
     import gradio as gr
 
@@ -273,7 +263,7 @@ def test_missing_deeplab_weights_break_only_that_option_and_name_the_command(
     assert mask.size == Image.open(sample("chelsea")).size
 
 
-def test_api_choices_keep_their_order_and_an_unknown_one_is_refused(tiny_pets, monkeypatch):
+def test_api_choices_keep_their_order_and_an_unknown_one_is_refused(tiny_weights, monkeypatch):
     import gradio as gr
 
     from demos import pets as tab

@@ -19,7 +19,7 @@ from models.common.cards import read_log
 from models.common.errors import InputError
 from models.common.hub import HubUnavailable
 from models.common.images import fit_long_side
-from models.common.weights import read_meta, save_weights
+from models.common.weights import read_meta
 from models.style import SPEC, STYLES, gatys, predict, pretrained
 from models.style import perceptual as perceptual_nets
 from models.style.net import STRIDE, Config, TransformerNet
@@ -27,20 +27,8 @@ from models.style.perceptual import StyleLoss, gram
 from tests.conftest import DATA, needs_data
 from tests.photos import disc_photo
 
-TINY = Config(widths=(4, 4, 8), blocks=1)
+TINY = Config.from_dict(SPEC.tiny)  # the net of conftest.tiny_weights
 DARKNET = DATA / perceptual_nets.DARKNET_FILE
-
-
-@pytest.fixture
-def tiny_styles(tmp_path, monkeypatch, fresh_cache) -> Path:
-    """GALLERY_WEIGHTS_DIR with a small random-init network for every preset (untrained)."""
-    torch.manual_seed(0)
-    for style in STYLES:
-        cfg = Config(widths=TINY.widths, blocks=TINY.blocks, style=style)
-        path = tmp_path / "style" / f"{style}.safetensors"
-        save_weights(TransformerNet(cfg).state_dict(), path, {"config": cfg.to_dict()})
-    monkeypatch.setenv("GALLERY_WEIGHTS_DIR", str(tmp_path))
-    return tmp_path
 
 
 def tiny_perceptual(depth: int = 4) -> perceptual_nets.Perceptual:
@@ -110,14 +98,14 @@ def test_gatys_lowers_the_style_loss_in_a_few_steps_on_a_tiny_random_backbone():
     [((97, 61), "RGB"), ((61, 97), "L"), ((333, 40), "RGBA"), ((16, 16), "P"), ((250, 251), "LA")],
 )
 def test_stylize_gives_the_photos_aspect_at_the_asked_long_side_for_any_mode(
-    tiny_styles, size, mode
+    tiny_weights, size, mode
 ):
     result = predict.stylize(photo(*size, mode), "mosaic", 256)
     assert result.image.size == fit_long_side(size, 256) and result.image.mode == "RGB"
     assert result.notice is None
 
 
-def test_strength_zero_gives_back_the_photo_and_one_the_network(tiny_styles):
+def test_strength_zero_gives_back_the_photo_and_one_the_network(tiny_weights):
     image = photo(64, 48)
     plain = np.asarray(predict.stylize(image, "candy", 256, strength=0).image, dtype=float)
     expected = np.asarray(image.resize((256, 192), Image.Resampling.BILINEAR), dtype=float)
@@ -136,12 +124,12 @@ def test_strength_zero_gives_back_the_photo_and_one_the_network(tiny_styles):
         ({"strength": "a lot"}, "between 0 and 1"),
     ],
 )
-def test_out_of_range_choices_get_a_clear_message(tiny_styles, kwargs, message):
+def test_out_of_range_choices_get_a_clear_message(tiny_weights, kwargs, message):
     with pytest.raises(InputError, match=message):
         predict.stylize(photo(64, 48), **{"style": "candy", **kwargs})
 
 
-def test_tiny_thin_and_non_image_inputs_get_a_clear_message(tiny_styles, tmp_path):
+def test_tiny_thin_and_non_image_inputs_get_a_clear_message(tiny_weights, tmp_path):
     with pytest.raises(InputError, match="too small to stylise"):
         predict.stylize(photo(12, 40), "candy")
     with pytest.raises(InputError, match="too thin"):
@@ -156,7 +144,7 @@ def test_tiny_thin_and_non_image_inputs_get_a_clear_message(tiny_styles, tmp_pat
         gatys.check_steps(0)
 
 
-def test_a_huge_photo_is_stylised_at_the_asked_size_quickly(tiny_styles):
+def test_a_huge_photo_is_stylised_at_the_asked_size_quickly(tiny_weights):
     big = Image.new("RGB", (4000, 3000), (120, 80, 40))
     start = time.perf_counter()
     result = predict.stylize(big, "udnie", 1024)
@@ -527,9 +515,9 @@ def test_own_style_one_pass_gives_a_picture_of_the_photos_size(fresh_cache):
 
 
 def test_a_missing_converted_file_breaks_only_its_option_and_names_the_command(
-    tiny_styles, tmp_path
+    tiny_weights, tmp_path
 ):
-    # tiny_styles: a weights folder with the six trained-here nets and no pretrained file
+    # tiny_weights: a weights folder with the six trained-here nets and no pretrained file
     with pytest.raises(pretrained.PretrainedUnavailable, match="python -m models.style.convert"):
         predict.stylize(photo(64, 48), "style-3", 256)
     with pytest.raises(pretrained.PretrainedUnavailable, match="python -m models.style.convert"):
@@ -537,12 +525,12 @@ def test_a_missing_converted_file_breaks_only_its_option_and_names_the_command(
     assert predict.stylize(photo(64, 48), "candy", 256).made_by == predict.TRAINED
 
 
-def test_a_missing_converted_file_is_a_message_in_the_tab(tiny_styles, monkeypatch):
+def test_a_missing_converted_file_is_a_message_in_the_tab(tiny_weights, monkeypatch):
     import gradio as gr
 
     from demos import style as tab
 
-    upload = tiny_styles / "photo.png"
+    upload = tiny_weights / "photo.png"
     photo(64, 48).save(upload)
     monkeypatch.setattr(tab, "uploaded_path", lambda payload, missing="": payload)
     with pytest.raises(gr.Error, match="python -m models.style.convert"):
@@ -550,7 +538,7 @@ def test_a_missing_converted_file_is_a_message_in_the_tab(tiny_styles, monkeypat
     assert tab.stylize(str(upload), "candy", 256).size == (256, 192)  # the others still work
 
 
-def test_blending_a_trained_here_preset_is_refused_clearly(tiny_styles):
+def test_blending_a_trained_here_preset_is_refused_clearly(tiny_weights):
     with pytest.raises(InputError, match="Only two of the pretrained styles"):
         predict.stylize(photo(64, 48), "candy", 256, blend_with="style-3", blend=0.5)
 
