@@ -16,7 +16,7 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
-from demos.i18n import label_names, localize, t, text
+from demos.i18n import label_names, t, text
 from models.cifar10 import HUB_MODEL, LABELS, SPEC
 from models.common.hub import HubUnavailable
 from models.common.images import ImageInput, center_square, overlay_heatmap
@@ -101,7 +101,7 @@ def show(image: dict | None, model: str, label: str):
     try:
         probs = label_names(prediction(photo, model))
     except HubUnavailable as err:
-        gr.Warning(localize(err.args[0]))
+        gr.Warning(text(err.args[0]))
         probs = None
     return probs, seen, heat, caption(shown, label)
 

@@ -21,7 +21,7 @@ from gradio import processing_utils
 from gradio.utils import get_upload_folder
 from PIL import Image
 
-from demos.i18n import DEFAULT, FLAT, LANGUAGES, localize, request_language, t, text, zh
+from demos.i18n import DEFAULT, FLAT, LANGUAGES, request_language, t, text, zh
 from models.common.batching import MAX_BATCH
 from models.common.cards import (
     is_number,
@@ -238,7 +238,7 @@ def model_choice(choice: object, known: Iterable[str]) -> str:
 def notices_of(notices: Iterable[str | None], mark: str = "⚠️ ") -> str:
     """A result's notices (models' Messages, or text already in the reader's language) in the
     reader's language, a paragraph each after `mark`; "" for none (None ones are left out)."""
-    return "\n\n".join(f"{mark}{localize(notice)}" for notice in notices if notice)
+    return "\n\n".join(f"{mark}{text(notice)}" for notice in notices if notice)
 
 
 log = logging.getLogger("gallery")
@@ -304,9 +304,9 @@ def user_errors(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except (InputError, HubUnavailable) as err:  # (a Hub model's failure: the tab still works)
-            raise gr.Error(localize(err.args[0]), print_exception=False) from None
+            raise gr.Error(text(err.args[0]), print_exception=False) from None
         except ModelUnavailable as err:
-            message = text("common.unavailable", reason=localize(err.args[0]))
+            message = text("common.unavailable", reason=text(err.args[0]))
             raise gr.Error(message, print_exception=False) from None
         except gr.Error:
             raise
@@ -345,7 +345,7 @@ def hub_fallback(cleared: Callable[[str], object]) -> Callable[[Callable], Calla
     """
 
     def notice(err: HubUnavailable) -> object:
-        message = localize(err.args[0])
+        message = text(err.args[0])
         gr.Warning(message)
         return cleared(message)
 
@@ -420,7 +420,7 @@ def measured_text(spec: ModelSpec, language: str = DEFAULT) -> str:
         shown.append(f"**{figure}** {fact_text(metric.label, language)}")
     if not shown:
         if note:
-            return localize(note, language)
+            return text(note, language)
         return text("about.no_known_metrics", language, command=f"{spec.evaluate} --write")
     result = text("about.comma", language).join(shown)
     split, n = split_of(metrics)
@@ -467,7 +467,7 @@ def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
     try:
         summaries = {v: weights_summary(spec.weights_path(v)) for v in spec.variants}
     except ModelUnavailable as err:
-        error = localize(err.args[0], lang)
+        error = text(err.args[0], lang)
         return [text("about.weights_broken", lang, error=error, command=spec.train)]
     missing = [v for v, summary in summaries.items() if not summary]
     if missing:

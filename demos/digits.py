@@ -16,7 +16,7 @@ from demos.common import (
     uploaded_path,
     user_errors,
 )
-from demos.i18n import localize, t, text
+from demos.i18n import t, text
 from models.common.errors import InputError
 from models.common.loading import LazyModule
 from models.digits import LABELS, SPEC
@@ -131,7 +131,7 @@ def classify_sketch(payload: dict | None, pad: gr.Sketchpad) -> tuple:
     try:
         image28 = digits.preprocess(drawing(payload, pad))
     except InputError as err:
-        return None, None, bar_chart(None), localize(err.message)
+        return None, None, bar_chart(None), text(err.message)
     return outputs_for(image28)
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from demos.i18n import FLAT, localize
+from demos.i18n import FLAT, text
 from demos.translation import EXAMPLES
 from models.translation import SPEC
 from tests.browser import active_panel, browser_page, model_loaded_first, needs_chromium, screenshot
@@ -85,7 +85,7 @@ def test_every_string_of_the_tab_is_in_the_browsers_language(browser, app_url, l
             "button", name=FLAT[language]["translation.translate"], exact=True
         ).click()
         notices = panel.locator("#translation-notices")
-        expect(notices).to_contain_text(localize(NOT_CHINESE, language), timeout=30_000)
+        expect(notices).to_contain_text(text(NOT_CHINESE, language), timeout=30_000)
         panel.locator("#translation-attention img[src*='gradio_api/file']").wait_for()
         panel.get_by_role("button", name=FLAT[language]["common.about"]).click()
         page.wait_for_timeout(1_000)  # the About panel's text and plots

@@ -3,7 +3,7 @@
 Static text (labels, titles, Markdown, choices) carries a translation key, `t("digits.draw")`,
 which the browser resolves through Gradio's own i18n (`gr.I18n`, passed to `launch`). Text the
 server writes while answering (messages, status lines, summaries) is in the request's language:
-`text("digits.looks_like", digit=7, p=0.98)`, `localize(message)`.
+`text("digits.looks_like", digit=7, p=0.98)`, and a model's message the same way, `text(err.message)`.
 The page has one language: the browser's at first, then whatever the page's 中文 | English
 switch (SWITCH_HTML) or Gradio's Settings picker chose. switch.js keeps it in localStorage, the
 URL (?lang=zh) and a cookie (LANGUAGE_COOKIE) that each request carries, so the server follows
@@ -18,6 +18,7 @@ import gradio as gr
 from gradio.context import LocalContext
 
 from demos.i18n import en, zh
+from models.common.errors import Message
 
 LANGUAGES = {"en": en.STRINGS, "zh": zh.STRINGS}
 DEFAULT = "en"
@@ -95,21 +96,19 @@ def request_language() -> str:
 
 
 def text(key: str, language: str | None = None, **params) -> str:
-    """A server-written string in the request's language, its {placeholders} filled in."""
-    strings = FLAT[language or request_language()]
-    return strings.get(key, FLAT[DEFAULT][key]).format(**params)
-
-
-def localize(message: str, language: str | None = None) -> str:
-    """A model's English message (models.common.errors.Message, or a plain notice) in the
-    request's language; as it is when no translation exists."""
-    if (language or request_language()) != "zh":
-        return str(message)
-    template = getattr(message, "template", str(message))
-    translated = zh.MESSAGES.get(template)
+    """What the server writes, in the request's language: a key of en.py, its {placeholders}
+    filled in from `params` (`text("digits.looks_like", digit=7, p=0.98)`), or a model's English
+    message (models.common.errors.Message, or a plain notice), translated where zh.py has its
+    template and as it is otherwise."""
+    language = language or request_language()
+    if not isinstance(key, Message) and key in FLAT[DEFAULT]:
+        return FLAT[language].get(key, FLAT[DEFAULT][key]).format(**params)
+    if language != "zh":
+        return str(key)
+    translated = zh.MESSAGES.get(getattr(key, "template", str(key)))
     if translated is None:
-        return str(message)
-    return translated.format(**getattr(message, "params", {}))
+        return str(key)
+    return translated.format(**getattr(key, "params", {}))
 
 
 def label_names(probs: dict[str, float], language: str | None = None) -> dict[str, float]:
