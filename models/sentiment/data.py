@@ -81,7 +81,7 @@ def make_splits(data_dir: Path, seed: int = SPLIT_SEED) -> dict[str, list[Review
         rows = list(corpora[name])
         rng.shuffle(rows)
         # hold out only reviews ChnSentiCorp train lacks, so none of its in-domain reviews is
-        # dropped from training for being in a hold-out (about 950 were, before 2026-11-26)
+        # dropped from training for being in a hold-out (a plain cut would drop about 950)
         candidates = [r for r in rows if normalize(r.text) not in in_domain]
         cut = int(len(rows) * HOLDOUT)
         splits[f"holdout_{name}"] = candidates[:cut]
