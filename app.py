@@ -2,6 +2,11 @@
 
 python app.py [--host 127.0.0.1] [--port 7860] [--share] [--device auto|cpu|cuda]
               [--data-dir DIR] [--preload]
+              [--serve ray [--ray-address ADDRESS] [--replicas N | --max-replicas N]
+                           [--replica-cpus C] [--replica-gpus G]]
+
+By default every model runs in this process. With --serve ray each tab's model runs in a Ray
+Serve deployment (serving/ray_backend.py) and this process is only the UI.
 """
 
 import argparse
@@ -13,6 +18,7 @@ from pathlib import Path
 import gradio as gr
 
 from demos import DEMOS
+from demos.common import allow_model_calls
 from demos.i18n import I18N, SWITCH_CSS, SWITCH_HTML, SWITCH_JS, t
 from models import get_spec
 from models.common.device import DEVICE_ENV, DEVICES, use_device
@@ -120,7 +126,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"data sets root (default: ${DATA_ENV}, else {default_data_dir()})",
     )
     p.add_argument("--preload", action="store_true", help="load every model at start")
+    ray = p.add_argument_group("Ray Serve (--serve ray; needs pip install 'ray[serve]')")
+    ray.add_argument("--serve", choices=("embedded", "ray"), default="embedded")
+    ray.add_argument(
+        "--ray-address",
+        default=os.environ.get("RAY_ADDRESS"),
+        help="the cluster to join (auto: the one started on this machine; default: $RAY_ADDRESS,"
+        " else a cluster of this process's own)",
+    )
+    ray.add_argument("--replicas", type=int, default=1, help="replicas per tab's model")
+    ray.add_argument("--max-replicas", type=int, help="autoscale each tab from 1 to this many")
+    ray.add_argument("--replica-cpus", type=float, default=0.25, help="CPUs each replica holds")
+    ray.add_argument("--replica-gpus", type=float, default=0.0, help="GPUs each (0.25: a quarter)")
     return p.parse_args(argv)
+
+
+def serve_with_ray(args: argparse.Namespace) -> None:
+    """Deploy each tab's model to Ray Serve (kept where already running) and route the tabs'
+    model calls there; this process then loads no model."""
+    from serving.ray_backend import RAY_MODEL_CALLS, Scale, connect
+
+    scale = Scale(args.replicas, args.max_replicas, args.replica_cpus, args.replica_gpus)
+    data_dir = str(args.data_dir.resolve()) if args.data_dir else None
+    connect(
+        args.ray_address,
+        scale=scale,
+        device_name=args.device,
+        data_dir=data_dir,
+        preload=args.preload,
+    )
+    allow_model_calls(RAY_MODEL_CALLS)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,8 +167,10 @@ def main(argv: list[str] | None = None) -> None:
         use_data_dir(args.data_dir)
     if args.share:
         print("warning: --share makes this app reachable by anyone with the public link")
+    if args.serve == "ray":
+        serve_with_ray(args)  # (--preload: each replica loads its tab's model as it starts)
     app = build_app()
-    if args.preload:
+    if args.preload and args.serve == "embedded":
         preload()
     app.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH)
 

@@ -73,20 +73,22 @@ def requests_by_endpoint(seven: str) -> dict[str, Callable[[Client], object]]:
 
 
 class Server:
-    """`python app.py` in a subprocess with a fresh Gradio cache folder; its RSS and cache size."""
+    """`python app.py [app_args]` in a subprocess with a fresh Gradio cache folder; its RSS and
+    cache size. Its output goes to `log` (default: nowhere)."""
 
-    def __init__(self) -> None:
+    def __init__(self, app_args: list[str] = (), log: Path | None = None, start_s: float = 120):
         self.port = free_port()
         self.cache = Path(tempfile.mkdtemp(prefix="gallery-load-cache-"))
         env = {**os.environ, "GRADIO_TEMP_DIR": str(self.cache), "GRADIO_ANALYTICS_ENABLED": "0"}
+        output = log.open("wb") if log else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(self.port)],
+            [sys.executable, "app.py", "--port", str(self.port), *app_args],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}/"
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + start_s
         while True:
             try:
                 Client(self.url, verbose=False)

@@ -53,6 +53,13 @@ except ImportError:
 MODEL_CONCURRENCY = 2  # model calls at once, all tabs together (this project's CPU has 2 cores)
 MODEL_CALLS = dict(concurrency_id="models", concurrency_limit=MODEL_CONCURRENCY)
 
+
+def allow_model_calls(limit: int) -> None:
+    """Model calls at once, all tabs together, for the app built after this call: more than
+    MODEL_CONCURRENCY where the models run elsewhere (Ray Serve's replicas queue their own)."""
+    MODEL_CALLS["concurrency_limit"] = limit
+
+
 # The digit, CIFAR-10 and sentiment classifiers batch the requests that arrive together into one
 # forward pass (models.common.batching; one pass at a time per model): their quick events let
 # MAX_BATCH requests in at once so that a batch can form. GALLERY_MAX_BATCH=1 turns it off.

@@ -64,7 +64,7 @@ def translation(image: ImageInput, direction: str, model: str = DEFAULT) -> "cyc
     if model == PRETRAINED:
         return hub.translate(image, direction)
     if model == COMPRESSED:
-        return cyclegan.translate(image, direction, net=compressed.get_model(direction))
+        return compressed.translate(image, direction)
     return cyclegan.translate(image, direction)
 
 

@@ -265,12 +265,12 @@ def paint(
     painting = style.load_photo(style_path, "style")
     steps = gatys.check_steps(steps)
     yield gr.skip(), losses_frame([]), text("style.step", step=0, steps=steps), gr.skip()
-    perceptual = gatys.get_perceptual(backbone)
+    gatys.load_perceptual(backbone)
     if stop_pressed():
         yield gr.skip(), gr.skip(), text("style.stopped", step=0, steps=steps), gr.skip()
         return
     rows = []
-    for step in gatys.run(photo, painting, steps, perceptual):
+    for step in gatys.run(photo, painting, steps, backbone):
         rows += [
             {"step": step.step, "loss": step.content_loss, "term": text("style.content_term")},
             {"step": step.step, "loss": step.style_loss, "term": text("style.style_term")},

@@ -627,7 +627,7 @@ def shown_statuses(outputs) -> list[str]:
 def test_the_own_style_run_yields_its_picture_every_few_steps_and_curves_every_step(monkeypatch):
     from demos import style as tab
 
-    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
+    monkeypatch.setattr(gatys, "get_perceptual", lambda name: tiny_perceptual())
     with own_style_files() as paths, reader("zh-CN,zh;q=0.9"):
         outputs = [out for out in tab.paint(*paths, 7) if out[2] != tab.gr.skip()]
         assert shown_statuses(outputs) == [
@@ -652,7 +652,7 @@ def test_a_stop_ends_the_own_style_run_after_its_step_with_that_picture_and_says
             computed.append(step.step)
             yield step
 
-    monkeypatch.setattr(tab.gatys, "get_perceptual", lambda name: tiny_perceptual())
+    monkeypatch.setattr(gatys, "get_perceptual", lambda name: tiny_perceptual())
     monkeypatch.setattr(tab.gatys, "run", counted)
     me = session("own-style-stop")
     with own_style_files() as paths:

@@ -496,6 +496,13 @@ FACTS: dict[str, str] = {
 }
 
 MESSAGES: dict[str, str] = {
+    # serving/ray_backend.py (python app.py --serve ray)
+    "the Ray cluster does not answer, so neither does this tab's model server.": "Ray 集群没有"
+    "响应，这个标签页的模型服务器也就无法响应。",
+    "this tab's model server (a Ray Serve deployment) is not running.": "这个标签页的模型服务器"
+    "（一个 Ray Serve 部署）没有在运行。",
+    "this tab's model server (a Ray Serve deployment) keeps failing.": "这个标签页的模型服务器"
+    "（一个 Ray Serve 部署）一再出错。",
     # models/common/images.py
     "The file is over {mb} MB; upload a smaller one.": "文件超过 {mb} MB，请上传小一些的文件。",
     "The image is {width}x{height} pixels; the limit is {mp} megapixels.": "图片为 "

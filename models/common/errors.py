@@ -24,6 +24,15 @@ class InputError(ValueError):
         self.message = Message(template, **params)
         super().__init__(self.message)
 
+    def __reduce__(self):
+        # pickled with its template and parameters (a Ray Serve replica sends it to the UI):
+        # the default, type(self)(*self.args), would keep only the formatted English text
+        return _input_error, (type(self), self.message.template, self.message.params)
+
+
+def _input_error(cls: type, template: str, params: dict) -> InputError:
+    return cls(template, **params)
+
 
 class ModelUnavailable(RuntimeError):
     """A model cannot be loaded (missing or broken weights, no internet for a Hub model); the

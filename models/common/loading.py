@@ -6,7 +6,10 @@ that raises caches nothing, so a fixed file is picked up by the next call. `forg
 model, also one still loading: that load returns its model to its caller but does not cache it.
 
 `LazyModule(name)` defers the import of a module (and of torch behind it) the same way: the
-tabs hold their model code through it, so the app starts without importing torch.
+tabs hold their model code through it, so the app starts without importing torch. It is also
+the one seam between a tab and its model code: `modules_from(source)` makes every LazyModule
+find its module through `source(name)` instead (Ray Serve mode, serving/ray_backend.py, where
+the functions run in the tab's model server).
 """
 
 import importlib
@@ -62,9 +65,18 @@ def forget(key: str | None = None) -> None:
             _cache.pop(key, None)
 
 
+_module_source: Callable[[str], object] = importlib.import_module
+
+
+def modules_from(source: Callable[[str], object] | None) -> None:
+    """Where every LazyModule finds its module: `source(name)`, or (None) the import here."""
+    global _module_source
+    _module_source = source or importlib.import_module
+
+
 class LazyModule(ModuleType):
     """Module `name`, imported at the first use of one of its attributes (by importlib, which
     is thread-safe; the stdlib's LazyLoader is not before Python 3.12)."""
 
     def __getattr__(self, attr: str) -> object:
-        return getattr(importlib.import_module(self.__name__), attr)
+        return getattr(_module_source(self.__name__), attr)

@@ -78,3 +78,11 @@ def get_model(direction: str = "horse2zebra") -> MobileGenerator:
         return load().to(device, inference_dtype(device))
 
     return load_once(f"cyclegan/{VARIANT}", factory)
+
+
+def translate(image, direction: str = "horse2zebra"):
+    """`predict.translate` through GAN Compression's generator: the tab asks for it by name, so
+    that no net crosses from a model server to the UI (python app.py --serve ray)."""
+    from models.cyclegan import predict
+
+    return predict.translate(image, direction, net=get_model(direction))

@@ -56,6 +56,12 @@ def get_perceptual(name: str = "darknet") -> perceptual_nets.Perceptual:
     raise InputError("Unknown perceptual network {name}: use darknet, vgg16 or vgg19.", name=name)
 
 
+def load_perceptual(name: str = "darknet") -> None:
+    """Load the perceptual network ahead of `run`, so that a missing one is said before the
+    first step; it returns nothing, so no net crosses from a model server to the UI."""
+    get_perceptual(name)
+
+
 def check_steps(steps: int) -> int:
     if isinstance(steps, bool) or not isinstance(steps, int | float) or not 1 <= steps <= MAX_STEPS:
         raise InputError("The number of steps must be between 1 and {n}.", n=MAX_STEPS)
@@ -66,15 +72,16 @@ def run(
     content: Image.Image,
     style: Image.Image,
     steps: int = 100,
-    perceptual: perceptual_nets.Perceptual | None = None,
+    perceptual: perceptual_nets.Perceptual | str = "darknet",
     size: int = SIZE,
     hyp: dict | None = None,
 ) -> Iterator[Step]:
     """Optimise a picture of `content` (RGB, any size: worked at long side `size`) towards the
-    style of `style` (RGB, resized to long side `size`); yields a Step after each step."""
+    style of `style` (RGB, resized to long side `size`); yields a Step after each step.
+    `perceptual`: a net, or the name get_perceptual takes."""
     steps = check_steps(steps)
     hyp = {**HYP, **(hyp or {})}
-    net = perceptual or get_perceptual()
+    net = get_perceptual(perceptual) if isinstance(perceptual, str) else perceptual
     param = next(iter(net.parameters()), None)
     device = param.device if param is not None else torch.device("cpu")
     x_content = _at(content, size).to(device)
