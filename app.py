@@ -148,13 +148,16 @@ def serve_with_ray(args: argparse.Namespace) -> None:
 
     scale = Scale(args.replicas, args.max_replicas, args.replica_cpus, args.replica_gpus)
     data_dir = str(args.data_dir.resolve()) if args.data_dir else None
-    connect(
-        args.ray_address,
-        scale=scale,
-        device_name=args.device,
-        data_dir=data_dir,
-        preload=args.preload,
-    )
+    try:
+        connect(
+            args.ray_address,
+            scale=scale,
+            device_name=args.device,
+            data_dir=data_dir,
+            preload=args.preload,
+        )
+    except ConnectionError as err:  # (no cluster there, or another auth token)
+        raise SystemExit(f"no Ray cluster to join at {args.ray_address}: {err}") from None
     allow_model_calls(RAY_MODEL_CALLS)
 
 

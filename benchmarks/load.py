@@ -1,12 +1,15 @@
 """Load on the running app: N concurrent gradio_client clients over every tab's endpoints.
 
     python -m benchmarks.load [--clients 32] [--seconds 60] [--max-requests 1000] [--url URL]
-                              [--endpoints digits,cifar10,sentiment]
+                              [--endpoints digits,cifar10,sentiment] [--app-args "..."]
 
 The batching gain: the same run with GALLERY_MAX_BATCH=1 (no batching) and without it, e.g.
     GALLERY_MAX_BATCH=1 python -m benchmarks.load --endpoints digits,cifar10,sentiment
 
-Without --url it starts `python app.py` in a subprocess (shipped weights, its own Gradio cache
+Ray Serve mode, one or two replicas per model (the RSS figures are then the front's alone):
+    python -m benchmarks.load --app-args "--serve ray --ray-address auto --replicas 2"
+
+Without --url it starts `python app.py [--app-args]` in a subprocess (shipped weights, its own Gradio cache
 folder) and watches that process: peak RSS, RSS after the first and the last quarter of the
 requests (flat means nothing piles up), and the size of the cache folder. Each client sends
 valid requests, one after another, to every public endpoint in turn (the long "your own style"
@@ -17,6 +20,7 @@ full" answers (the app's QUEUE_SIZE turning requests away, not lost ones).
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -124,9 +128,14 @@ def main() -> None:
     p.add_argument("--max-requests", type=int, default=1000, help="stop after this many")
     p.add_argument("--url", help="a running app (default: start one and watch its memory)")
     p.add_argument("--endpoints", help="only these, comma-separated (default: every one)")
+    p.add_argument(
+        "--app-args",
+        default="",
+        help='more arguments of the app started, e.g. "--serve ray --ray-address auto --replicas 2"',
+    )
     args = p.parse_args()
 
-    server = None if args.url else Server()
+    server = None if args.url else Server(shlex.split(args.app_args), start_s=300)
     url = args.url or server.url
     seven = str(Path(tempfile.mkdtemp()) / "seven.png")
     render(7).convert("RGB").save(seven)

@@ -32,6 +32,94 @@ CLUSTER_DOWN = "Ray cluster does not answer"  # serving.ray_backend's messages
 FAILING = "keeps failing"
 
 
+# The pieces, without a cluster
+
+
+def test_an_input_error_crosses_pickled_with_its_template_and_other_errors_as_plain_text():
+    import pickle
+
+    from demos.i18n import text
+    from models.common.errors import InputError
+    from serving.ray_backend import reply_to
+
+    def too_big():
+        raise InputError("The file is over {mb} MB; upload a smaller one.", mb=25)
+
+    error = pickle.loads(pickle.dumps(reply_to(too_big))).error
+    assert isinstance(error, InputError)
+    assert text(error.args[0], "zh") == "文件超过 25 MB，请上传小一些的文件。"  # translatable still
+    bug = reply_to(lambda: {}["missing"]).error
+    assert type(bug) is RuntimeError and "KeyError" in str(bug)
+    assert reply_to(lambda: 7).unwrap() == 7
+
+
+def test_uploads_travel_by_value_and_other_paths_stay_paths(tmp_path):
+    from serving.ray_backend import TabServer, Upload, sent
+
+    uploads = tmp_path / "gradio"
+    uploads.mkdir()
+    photo_path = uploads / "cat.png"
+    photo_path.write_bytes(b"picture bytes")
+    args = sent(([str(photo_path), "/etc/hostname"], {"image": photo_path}, 3), uploads)
+    assert args[0] == [Upload("cat.png", b"picture bytes"), "/etc/hostname"]
+    assert args[1]["image"] == Upload("cat.png", b"picture bytes") and args[2] == 3
+    replica = TabServer.__new__(TabServer)  # (only its folder: no Ray, no model)
+    replica.files = tmp_path / "replica"
+    replica.files.mkdir()
+    received = replica.received(args)
+    arrived = Path(received[0][0])
+    assert arrived.read_bytes() == b"picture bytes" and arrived.is_relative_to(replica.files)
+    assert received[0][1] == "/etc/hostname" and received[2] == 3
+
+
+def test_a_deployments_status_says_why_its_tab_cannot_answer():
+    from types import SimpleNamespace
+
+    from serving.ray_backend import FAILING, NOT_RUNNING, REPLACE_S, app_problem
+
+    def app(status):
+        return SimpleNamespace(status=status)
+
+    assert app_problem(None) == NOT_RUNNING and app_problem(app("DELETING")) == NOT_RUNNING
+    assert app_problem(app("DEPLOY_FAILED")) == FAILING
+    assert app_problem(app("RUNNING")) is None and app_problem(app("DEPLOYING")) is None
+    assert app_problem(app("UNHEALTHY"), unhealthy_s=1) is None  # a replica being replaced
+    assert app_problem(app("UNHEALTHY"), unhealthy_s=REPLACE_S + 1) == FAILING
+
+
+def test_model_functions_go_to_the_backend_and_the_rest_stays_local():
+    from models.cifar10 import net
+    from serving.ray_backend import RemoteModule
+
+    class Backend:
+        def call(self, tab, module, name, args, kwargs):
+            return ("remote", tab, name, args)
+
+        def stream(self, tab, module, name, args, kwargs):
+            yield ("streamed", name)
+
+    module = RemoteModule("models.cifar10.predict", Backend())
+    assert module.classify("photo.png") == ("remote", "cifar10", "classify", ("photo.png",))
+    assert module.LABELS is net.LABELS and module.TTA_LEVEL == 1  # constants: the module's own
+    assert module.Net is net.Net  # a class (results are instances of theirs): the module's own
+
+
+def test_a_call_that_never_returns_is_waited_on_not_started_again():
+    from serving.ray_backend import Pending
+
+    started, release = [], threading.Event()
+    pending = Pending(lambda: started.append(1) or release.wait())
+    assert pending.answer(0.05) == (False, None)
+    assert pending.answer(0.05) == (False, None)
+    assert started == [1]  # one thread, however often it is asked
+    release.set()
+    assert pending.answer(1) == (True, True)
+    assert not pending.waiting()
+
+
+# A local cluster and the app's front joined to it
+
+
 class Cluster:
     """A one-node Ray cluster (`ray start --head --block`) in its own process group: kill()
     takes it down at once, every Ray process of it, as a crashed machine would."""
