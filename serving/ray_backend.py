@@ -22,6 +22,7 @@ import importlib
 import inspect
 import logging
 import os
+import socket
 import tempfile
 import threading
 import time
@@ -33,7 +34,8 @@ from types import ModuleType
 
 import ray
 from ray import serve
-from ray.exceptions import ActorDiedError, ActorUnavailableError
+from ray.exceptions import RayActorError
+from ray.serve.exceptions import ReplicaUnavailableError
 from ray.serve.handle import DeploymentHandle
 
 from models import MODELS
@@ -50,8 +52,10 @@ POLL_S = 1.0  # a waiting request looks at the watchdog's verdict this often
 REPLACE_S = 120.0  # requests wait this long for a tab's replicas to be replaced
 READY_S = 300.0
 JOIN_S = 30.0  # a cluster that came back is joined within this  # the front waits this long for the deployments to start
-WATCH_EVERY_S = 2.0  # the watchdog reads the deployments' status this often ...
-WATCH_DEADLINE_S = 5.0  # ... and calls the cluster down when an answer takes longer
+WATCH_EVERY_S = 2.0  # the watchdog reads the deployments' status this often; a status slower
+WATCH_DEADLINE_S = 5.0  # than this (a busy machine) leaves the last verdict standing ...
+SILENT_S = 60.0  # ... unless none came for this long. A closed GCS port: down at once
+REPLICA_LOST = (RayActorError, ReplicaUnavailableError)  # the replica died or cannot be reached
 USER_ERRORS = (InputError, ModelUnavailable, HubUnavailable)  # sent to the UI as they are
 # Why a tab cannot answer (demos/i18n/zh.py translates them)
 CLUSTER_DOWN = Message("the Ray cluster does not answer, so neither does this tab's model server.")
@@ -208,6 +212,17 @@ class Pending:
         return (True, self.answers[0]) if self.answers else (False, None)
 
 
+def listening(address: str, seconds: float = 2.0) -> bool:
+    """Whether something accepts connections at "host:port" (the cluster's GCS server): a
+    cluster that is down refuses them at once, however busy the machine is."""
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=seconds).close()
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 class RemoteModule(ModuleType):
     """A model module as the front sees it in Ray mode: functions run in the tab's deployment;
     classes and constants are the module's own."""
@@ -245,6 +260,7 @@ class RayBackend:
         # (serve.status would start a cluster of its own in this process where Ray is not
         # initialized: a lost cluster has no status)
         self.status = Pending(lambda: serve.status() if ray.is_initialized() else None)
+        self.gcs, self.last_status = "", time.monotonic()
         self.joining = Pending(self.join)
         self.join()
         self.wait_until_ready()
@@ -252,7 +268,9 @@ class RayBackend:
 
     def join(self) -> bool:
         ray.init(address=self.address, runtime_env=runtime_env(), log_to_driver=False)
+        self.gcs = ray.get_runtime_context().gcs_address
         self.handles = deploy(self.tabs, **self.deploy_args)
+        self.last_status = time.monotonic()
         return True
 
     def wait_until_ready(self, seconds: float = READY_S) -> None:
@@ -261,7 +279,7 @@ class RayBackend:
         while True:
             self.read_status()
             starting = [tab for tab in self.tabs if self.starting.get(tab)]
-            if not starting or time.monotonic() > deadline:
+            if (self.down and not starting) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         for tab in starting:
@@ -280,10 +298,18 @@ class RayBackend:
             self.read_status()
 
     def read_status(self) -> None:
-        answered, status = self.status.answer(WATCH_DEADLINE_S)
-        if not answered or status is None:
+        if not listening(self.gcs):
             self.down = dict.fromkeys(self.tabs, CLUSTER_DOWN)
             return
+        answered, status = self.status.answer(WATCH_DEADLINE_S)
+        if not answered:  # (busy, or hung: the verdict stands for a while)
+            if time.monotonic() - self.last_status > SILENT_S:
+                self.down = dict.fromkeys(self.tabs, CLUSTER_DOWN)
+            return
+        if status is None:  # (this process left the cluster: it is joining it again)
+            self.down = dict.fromkeys(self.tabs, CLUSTER_DOWN)
+            return
+        self.last_status = time.monotonic()
         apps = {tab: status.applications.get(tab) for tab in self.tabs}
         now = time.monotonic()
         for tab, app in apps.items():
@@ -324,7 +350,7 @@ class RayBackend:
                         return response.result(timeout_s=POLL_S).unwrap()
                     except TimeoutError:
                         self.check(tab)  # (still running, or never to answer)
-            except (ActorDiedError, ActorUnavailableError):
+            except REPLICA_LOST:
                 log.warning("a %s replica died during %s (attempt %d)", tab, name, attempt + 1)
         raise ModelUnavailable(FAILING)
 
@@ -338,7 +364,7 @@ class RayBackend:
         try:
             for reply in steps:
                 yield reply.unwrap()
-        except (ActorDiedError, ActorUnavailableError):
+        except REPLICA_LOST:
             raise ModelUnavailable(FAILING) from None
         finally:
             steps.cancel()

@@ -131,6 +131,8 @@ class Cluster:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        if not RAY.is_file():
+            pytest.skip(f"no ray command beside {sys.executable} (pip install 'ray[serve]')")
         log = self.temp / "start.log"
         self.process = subprocess.Popen(
             [RAY, "start", "--head", "--block", f"--port={self.port}", "--num-cpus=4",
@@ -255,7 +257,9 @@ def test_a_killed_replica_is_replaced_and_requests_keep_being_answered(cluster, 
 
     cat = handle_file(photo("chelsea"))
     assert ray_client.predict(cat, api_name="/cifar10")["label"] == "cat"
-    (replica,) = cluster.replica_pids("cifar10")
+    replicas = cluster.replica_pids("cifar10")
+    assert len(replicas) == 1, replicas
+    (replica,) = replicas
     labels, errors = [], []
     stop = time.monotonic() + 20
 
@@ -276,7 +280,8 @@ def test_a_killed_replica_is_replaced_and_requests_keep_being_answered(cluster, 
     for thread in clients:
         thread.join()
     assert errors == []
-    assert set(labels) == {"cat"} and len(labels) > answered_before + 8  # answered after, too
+    assert set(labels) == {"cat"}
+    assert len(labels) > answered_before + 8, (answered_before, len(labels))  # answered after too
     assert cluster.replica_pids("cifar10") - {replica}  # a new replica took its place
 
 
