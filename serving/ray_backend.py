@@ -34,7 +34,7 @@ from types import ModuleType
 
 import ray
 from ray import serve
-from ray.exceptions import RayActorError
+from ray.exceptions import ActorAlreadyExistsError, RayActorError
 from ray.serve.exceptions import ReplicaUnavailableError
 from ray.serve.handle import DeploymentHandle
 
@@ -269,7 +269,11 @@ class RayBackend:
     def join(self) -> bool:
         ray.init(address=self.address, runtime_env=runtime_env(), log_to_driver=False)
         self.gcs = ray.get_runtime_context().gcs_address
-        self.handles = deploy(self.tabs, **self.deploy_args)
+        try:
+            self.handles = deploy(self.tabs, **self.deploy_args)
+        except ActorAlreadyExistsError:  # another front started Serve in the meantime: use it
+            time.sleep(2)
+            self.handles = deploy(self.tabs, **self.deploy_args)
         self.last_status = time.monotonic()
         return True
 

@@ -1,6 +1,6 @@
 """Ray Serve mode (`python app.py --serve ray`, serving/ray_backend.py) against the embedded app.
 
-A local Ray cluster is started here (its own port, temp dir and auth token, so it meets no other
+First its pieces, without a cluster. Then a local Ray cluster is started here (its own port, temp dir and auth token, so it meets no other
 cluster of this machine), the app's front is joined to it in a subprocess with the shipped
 weights, and the same requests go to it and to the embedded app of this process. The last tests
 break things on purpose: a killed replica, a deployment that fails, the whole cluster down.
