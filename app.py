@@ -18,7 +18,7 @@ from pathlib import Path
 import gradio as gr
 
 from demos import DEMOS
-from demos.common import allow_model_calls
+from demos.common import run_models_on_ray
 from demos.i18n import I18N, SWITCH_CSS, SWITCH_HTML, SWITCH_JS, t
 from models import get_spec
 from models.common.device import DEVICE_ENV, DEVICES, use_device
@@ -158,7 +158,7 @@ def serve_with_ray(args: argparse.Namespace) -> None:
         )
     except ConnectionError as err:  # (no cluster there, or another auth token)
         raise SystemExit(f"no Ray cluster to join at {args.ray_address}: {err}") from None
-    allow_model_calls(RAY_MODEL_CALLS)
+    run_models_on_ray(RAY_MODEL_CALLS)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -54,10 +54,16 @@ MODEL_CONCURRENCY = 2  # model calls at once, all tabs together (this project's 
 MODEL_CALLS = dict(concurrency_id="models", concurrency_limit=MODEL_CONCURRENCY)
 
 
-def allow_model_calls(limit: int) -> None:
-    """Model calls at once, all tabs together, for the app built after this call: more than
-    MODEL_CONCURRENCY where the models run elsewhere (Ray Serve's replicas queue their own)."""
+_models_on_ray = False  # the About panel's "runs on" (app.py --serve ray)
+
+
+def run_models_on_ray(limit: int) -> None:
+    """For the app built after this call: the models run in Ray Serve's replicas, which queue
+    their own requests, so the tabs let `limit` model calls in at once (not MODEL_CONCURRENCY),
+    and the About panels say where the models run."""
+    global _models_on_ray
     MODEL_CALLS["concurrency_limit"] = limit
+    _models_on_ray = True
 
 
 # The digit, CIFAR-10 and sentiment classifiers batch the requests that arrive together into one
@@ -489,6 +495,8 @@ def about_facts(spec: ModelSpec, language: str | None = None) -> list[str]:
         )
     device = decided_device()
     device_key = f"about.device_{device.type if device else 'pending'}"
+    if _models_on_ray:
+        device_key = "about.device_ray"
     facts = {
         "architecture": fact_text(spec.architecture, lang),
         "parameters": f"{params:,}",

@@ -35,7 +35,7 @@ from types import ModuleType
 import ray
 from ray import serve
 from ray.exceptions import ActorAlreadyExistsError, RayActorError
-from ray.serve.exceptions import ReplicaUnavailableError
+from ray.serve.exceptions import RayServeException, ReplicaUnavailableError
 from ray.serve.handle import DeploymentHandle
 
 from models import MODELS
@@ -46,7 +46,7 @@ from models.common.hub import HubUnavailable
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-RAY_MODEL_CALLS = 32  # the UI's model calls at once (demos.common.allow_model_calls)
+RAY_MODEL_CALLS = 32  # the UI's model calls at once (demos.common.run_models_on_ray)
 RETRIES = 3  # attempts of a request whose replica died (Serve replaces it meanwhile)
 POLL_S = 1.0  # a waiting request looks at the watchdog's verdict this often
 REPLACE_S = 120.0  # requests wait this long for a tab's replicas to be replaced
@@ -356,6 +356,9 @@ class RayBackend:
                         self.check(tab)  # (still running, or never to answer)
             except REPLICA_LOST:
                 log.warning("a %s replica died during %s (attempt %d)", tab, name, attempt + 1)
+            except RayServeException as err:  # (its deployment failed before the watchdog saw)
+                log.error("the %s deployment cannot answer: %r", tab, err)
+                raise ModelUnavailable(FAILING) from None
         raise ModelUnavailable(FAILING)
 
     def stream(self, tab: str, module: RemoteModule, name: str, args, kwargs) -> Iterator:
@@ -368,7 +371,7 @@ class RayBackend:
         try:
             for reply in steps:
                 yield reply.unwrap()
-        except REPLICA_LOST:
+        except (*REPLICA_LOST, RayServeException):
             raise ModelUnavailable(FAILING) from None
         finally:
             steps.cancel()

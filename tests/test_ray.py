@@ -234,6 +234,15 @@ def test_every_endpoint_answers_as_the_embedded_app(client, ray_client, seven):
         assert_same(call(client), call(ray_client), name)
 
 
+def test_the_about_panels_say_where_the_models_run(ray_front, app_url):
+    import httpx
+
+    said = "this tab's own Ray Serve deployment"
+    # (both pages carry it once, in the translations they send)
+    in_tables = httpx.get(app_url + "config").text.count(said)
+    assert httpx.get(ray_front.url + "config").text.count(said) == in_tables + 8  # one per tab
+
+
 def test_bad_input_gets_the_same_clear_message_in_both_languages(client, ray_client, tmp_path):
     from gradio_client import Client, handle_file
     from gradio_client.exceptions import AppError

@@ -56,6 +56,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "{ort:.1f} ms vs PyTorch {torch:.1f} ms ({net}, {size}, 1 CPU thread)",
         "device_pending": "chosen at the first model load: a CUDA GPU, else an Apple GPU, else "
         "the CPU",
+        "device_ray": "this tab's own Ray Serve deployment (each replica picks the best device "
+        "of its node)",
     },
     "digits": {
         "title": "Digits",

@@ -50,6 +50,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "export": "TorchScript + ONNX：`{command}`（文件在 {folder}）；onnxruntime 中位延迟 "
         "{ort:.1f} 毫秒，PyTorch {torch:.1f} 毫秒（{net}，{size}，1 个 CPU 线程）",
         "device_pending": "在第一次加载模型时选定：有 CUDA GPU 用 CUDA GPU，否则用 Apple GPU，再否则用 CPU",
+        "device_ray": "本标签页自己的 Ray Serve 部署（每个副本选用所在节点最好的设备）",
     },
     "digits": {
         "title": "手写数字",
