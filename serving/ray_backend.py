@@ -11,11 +11,12 @@ front imports the model code but loads no model.
 What crosses between them, pickled by Ray: the arguments, with every file of Gradio's upload
 folder sent by value (`Upload`: a replica on another node has no such path), and a `Reply`, the
 function's value or the error it raised (an input error keeps its template, so the front still
-shows it in the reader's language). A replica that dies mid-request is retried on another;
-Serve starts its replacement. A watchdog reads the deployments' status every few seconds: a
-tab whose deployment failed or whose cluster is down answers at once with a clear message
-(ModelUnavailable) instead of waiting, and the other tabs keep working; a cluster that comes
-back is joined again.
+shows it in the reader's language). A request whose replica died is sent again, to another
+replica or to the one Serve starts in its place. A watchdog reads the deployments' status every
+few seconds (and calls the cluster down when its GCS port refuses connections, not when a
+status is slow): a tab whose deployment failed or whose cluster is down answers at once with a
+clear message (ModelUnavailable) instead of waiting, and the other tabs keep working; a cluster
+that comes back is joined again.
 """
 
 import importlib
@@ -394,6 +395,8 @@ class Scale:
             else {"num_replicas": self.replicas}
         )
         actor = {"num_cpus": self.cpus, "num_gpus": self.gpus}
+        # (requests a replica works on at once: enough for its micro-batches to form; the
+        # others wait in the front's handle for a free replica)
         return {**scaling, "ray_actor_options": actor, "max_ongoing_requests": 8}
 
 
