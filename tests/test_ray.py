@@ -25,6 +25,7 @@ pytest.importorskip("ray.serve", reason="ray[serve] is not installed (see requir
 
 from app import free_port  # noqa: E402
 from benchmarks.load import Server, photo, requests_by_endpoint  # noqa: E402
+from tests.browser import needs_chromium  # noqa: E402
 from tests.strokes import render  # noqa: E402
 
 RAY = Path(sys.executable).with_name("ray")
@@ -241,6 +242,22 @@ def test_the_about_panels_say_where_the_models_run(ray_front, app_url):
     # (both pages carry it once, in the translations they send)
     in_tables = httpx.get(app_url + "config").text.count(said)
     assert httpx.get(ray_front.url + "config").text.count(said) == in_tables + 8  # one per tab
+
+
+@needs_chromium
+def test_a_person_gets_the_cat_and_its_heat_map_in_a_browser_on_the_ray_front(browser, ray_front):
+    from demos.cifar10 import EXAMPLES
+    from tests.browser import active_panel, browser_page, screenshot, shown_label
+
+    with browser_page(browser, ray_front.url) as page:
+        page.get_by_role("tab", name="CIFAR-10", exact=True).click()
+        panel = active_panel(page)
+        panel.locator("#cifar10-results").wait_for()
+        panel.locator("input[type=file]").first.set_input_files(EXAMPLES[0])
+        assert shown_label(panel, "cat") == "cat"
+        panel.locator("#cifar10-gradcam img[src*='gradio_api/file']").wait_for(timeout=20_000)
+        assert page.get_by_text("Error", exact=True).count() == 0
+        screenshot(page, "ray-cifar10")
 
 
 def test_bad_input_gets_the_same_clear_message_in_both_languages(client, ray_client, tmp_path):
